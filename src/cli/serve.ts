@@ -1,0 +1,2 @@
+// Placeholder owned by the integrator: the server command.
+export {}
