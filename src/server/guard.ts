@@ -1,0 +1,73 @@
+import { type AuthResult, authenticate, type JwtVerifier } from './auth.ts'
+import { requestPath } from './request-url.ts'
+import { methodNotAllowedResponse, notFoundResponse, textResponse } from './responses.ts'
+
+/** Every route the API serves and its one method (SPEC §8.5). */
+export const ROUTES: ReadonlyMap<string, string> = new Map([
+  ['/pipelines', 'GET'],
+  ['/pipelines/', 'GET'],
+  ['/pipelines/jobs', 'GET'],
+  ['/pipelines/schedule', 'POST'],
+  ['/job/detail', 'GET'],
+  ['/job/logs', 'GET'],
+  ['/job/cancel', 'POST'],
+])
+
+export const DEBUG_VARS_PATH = '/debug/vars'
+
+// The token's user, keyed by request: the guard runs before routing, handlers read it later.
+const authenticatedUsers = new WeakMap<Request, string>()
+
+/**
+ * The answer to a request before routing, or undefined to let it through. Protected prefixes
+ * authenticate first, so unknown paths under them do not reveal themselves (SPEC §8.1).
+ */
+export async function guardRequest(options: {
+  request: Request
+  verifier: JwtVerifier
+  enableProfiling: boolean
+}): Promise<Response | undefined> {
+  const { request } = options
+  const path = requestPath(request.url)
+  if (isProtected(path)) {
+    const auth: AuthResult = await authenticate({
+      request,
+      verifier: options.verifier,
+      nowMs: Date.now(),
+    })
+    if (!auth.ok) {
+      return textResponse(401, auth.reason)
+    }
+
+    authenticatedUsers.set(request, auth.user)
+  }
+
+  const method = routeMethod(path, options.enableProfiling)
+  if (method === undefined) {
+    return notFoundResponse()
+  }
+
+  return request.method === method ? undefined : methodNotAllowedResponse([method])
+}
+
+/** The user the guard authenticated; throws if a protected handler is reached without it. */
+export function authenticatedUser(request: Request): string {
+  const user = authenticatedUsers.get(request)
+  if (user === undefined) {
+    throw new Error('protected route reached without authentication')
+  }
+
+  return user
+}
+
+function isProtected(path: string): boolean {
+  return ['/pipelines', '/job'].some((prefix) => path === prefix || path.startsWith(`${prefix}/`))
+}
+
+function routeMethod(path: string, enableProfiling: boolean): string | undefined {
+  if (path === DEBUG_VARS_PATH) {
+    return enableProfiling ? 'GET' : undefined
+  }
+
+  return ROUTES.get(path)
+}
