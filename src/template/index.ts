@@ -1,0 +1,2 @@
+export { TemplateError } from './errors.ts'
+export { type CompiledTemplate, compileTemplate, renderTemplate } from './template.ts'
