@@ -1,0 +1,396 @@
+import { join } from 'node:path'
+import type { PipelineDefinition } from '../definition/types.ts'
+import type { Logger } from '../log/index.ts'
+import { PrunnerError } from '../shared/errors.ts'
+import type { Store } from '../store/index.ts'
+import { decideAdmission, isSchedulable } from './admission.ts'
+import type { PipelineInfo, ScheduleRequest, SchedulerApi } from './api.ts'
+import { type DelayTimer, startDelayTimer } from './delay-timer.ts'
+import { JobRun } from './job-run.ts'
+import { cancelQueuedCopy, createJob, interruptRunningJob } from './job-state.ts'
+import type { JobState } from './types.ts'
+
+export interface SchedulerOptions {
+  store: Pick<Store, 'insertJob' | 'saveJob'>
+  logger: Logger
+  dataDir: string
+  /** Working directory of every script line. */
+  cwd: string
+  defaultShell: string | undefined
+  definitions: ReadonlyMap<string, PipelineDefinition>
+  now?: () => number
+  killGraceMs?: number
+  /** The environment tasks inherit; defaults to prunner's own without PRUNNER_JWT_SECRET. */
+  baseEnv?: () => Record<string, string>
+}
+
+export type ShutdownMode = 'graceful' | 'forced'
+
+const SHUTDOWN_CANCEL_REASON = 'job canceled: prunner is shutting down'
+
+/**
+ * Admission, wait lists, job starts, cancels and completions (SPEC §5). All state changes run
+ * synchronously on the event loop, so no two admissions can see the same free slot.
+ */
+export class Scheduler implements SchedulerApi {
+  readonly #options: SchedulerOptions
+  readonly #logger: Logger
+  readonly #now: () => number
+  readonly #jobs = new Map<string, JobState>()
+  readonly #waitLists = new Map<string, JobState[]>()
+  readonly #delayTimers = new Map<string, DelayTimer>()
+  readonly #runs = new Map<string, JobRun>()
+  #definitions: ReadonlyMap<string, PipelineDefinition>
+  #lastSeq = 0
+  #shutdownMode: ShutdownMode | undefined
+  #idleWaiters: (() => void)[] = []
+
+  constructor(options: SchedulerOptions) {
+    this.#options = options
+    this.#logger = options.logger.child({ component: 'scheduler' })
+    this.#now = options.now ?? Date.now
+    this.#definitions = options.definitions
+  }
+
+  /** Restart recovery (SPEC §9.5) over the stored jobs, given in acceptance order. */
+  restore(jobs: JobState[]): void {
+    for (const job of jobs) {
+      this.#jobs.set(job.id, job)
+      this.#lastSeq = Math.max(this.#lastSeq, job.seq)
+      if (!job.completed && job.start !== null) {
+        interruptRunningJob(job, this.#now())
+        this.#persist(job)
+        this.#logger.warn('job interrupted by restart', { jobId: job.id, pipeline: job.pipeline })
+      } else if (job.start === null && !job.canceled) {
+        this.#restoreQueued(job)
+      }
+    }
+  }
+
+  /** Wait-list processing for every pipeline (SPEC §5.5: at startup and after a reload). */
+  processAllWaitLists(): void {
+    for (const pipeline of this.#waitLists.keys()) {
+      this.#processWaitList(pipeline)
+    }
+  }
+
+  /**
+   * Installs a reloaded definition set (SPEC §4.8): waiting jobs of removed pipelines are
+   * canceled, running jobs keep their snapshot, and every wait list is processed.
+   */
+  setDefinitions(definitions: ReadonlyMap<string, PipelineDefinition>): void {
+    this.#definitions = definitions
+    for (const [pipeline, list] of this.#waitLists) {
+      if (definitions.has(pipeline)) {
+        continue
+      }
+
+      for (const job of [...list]) {
+        const copy = cancelQueuedCopy(job, `pipeline "${pipeline}" is no longer defined`)
+        this.#persist(copy)
+        this.#applyQueuedCancel(job, copy)
+      }
+    }
+    this.processAllWaitLists()
+  }
+
+  listPipelines(): PipelineInfo[] {
+    const names = [...this.#definitions.keys()].sort(compareBytes)
+    return names.map((name) => {
+      const definition = this.#definitions.get(name) as PipelineDefinition
+      const runningCount = this.#runningCount(name)
+      const schedulable =
+        this.#shutdownMode === undefined &&
+        isSchedulable({ definition, runningCount, waitListLength: this.#waitList(name).length })
+      return { pipeline: name, schedulable, running: runningCount > 0 }
+    })
+  }
+
+  listJobs(): JobState[] {
+    return [...this.#jobs.values()].sort((a, b) => b.created - a.created || b.seq - a.seq)
+  }
+
+  getJob(id: string): JobState | undefined {
+    return this.#jobs.get(id)
+  }
+
+  async schedule(request: ScheduleRequest): Promise<{ jobId: string }> {
+    if (this.#shutdownMode !== undefined) {
+      throw new PrunnerError('SHUTTING_DOWN', 'Server is shutting down')
+    }
+
+    const definition = this.#definitions.get(request.pipeline)
+    if (definition === undefined) {
+      throw new PrunnerError('PIPELINE_NOT_FOUND', `pipeline "${request.pipeline}" is not defined`)
+    }
+
+    if (request.variables !== undefined && Object.hasOwn(request.variables, '__jobID')) {
+      throw new PrunnerError(
+        'SCHEDULE_REJECTED',
+        'variable name __jobID is reserved for internal use',
+      )
+    }
+
+    const decision = decideAdmission({
+      definition,
+      runningCount: this.#runningCount(definition.name),
+      waitList: this.#waitList(definition.name),
+      partition: request.partition,
+    })
+    if (decision.kind === 'reject') {
+      throw new PrunnerError('SCHEDULE_REJECTED', decision.reason)
+    }
+
+    const job = createJob({
+      definition,
+      request,
+      id: crypto.randomUUID(),
+      seq: this.#lastSeq + 1,
+      now: this.#now(),
+    })
+    const replaced = decision.kind === 'queue' ? decision.replace : undefined
+    const replacedCopy = replaced && cancelQueuedCopy(replaced, `replaced by job ${job.id}`)
+    try {
+      this.#options.store.insertJob(job, replacedCopy ? [replacedCopy] : [])
+    } catch (error) {
+      throw new PrunnerError('STORE_FAILED', 'Error storing job', { cause: error })
+    }
+
+    // Committed: only now does the admission take effect.
+    this.#lastSeq = job.seq
+    this.#jobs.set(job.id, job)
+    if (replaced && replacedCopy) {
+      this.#applyQueuedCancel(replaced, replacedCopy)
+      this.#logger.info('job replaced', {
+        jobId: replaced.id,
+        pipeline: replaced.pipeline,
+        replacedBy: job.id,
+      })
+    }
+    this.#logger.info('job scheduled', {
+      jobId: job.id,
+      pipeline: job.pipeline,
+      user: job.user,
+      queued: decision.kind === 'queue',
+    })
+    if (decision.kind === 'start') {
+      this.#startJob(job)
+    } else {
+      this.#enqueue(job)
+    }
+    return { jobId: job.id }
+  }
+
+  async cancel(id: string): Promise<void> {
+    const job = this.#jobs.get(id)
+    if (job === undefined) {
+      throw new PrunnerError('JOB_NOT_FOUND', 'Job not found')
+    }
+
+    if (job.canceled) {
+      return
+    }
+
+    if (job.completed) {
+      throw new PrunnerError('CANCEL_FAILED', 'Error canceling job')
+    }
+
+    const run = this.#runs.get(id)
+    if (run !== undefined) {
+      run.cancel('job canceled')
+    } else {
+      this.#cancelQueued(job)
+    }
+    this.#logger.info('job canceled', { jobId: job.id, pipeline: job.pipeline, user: job.user })
+  }
+
+  logFiles(jobId: string, task: string): { stdout: string; stderr: string } {
+    const dir = join(this.#options.dataDir, 'logs', jobId)
+    return { stdout: join(dir, `${task}-stdout.log`), stderr: join(dir, `${task}-stderr.log`) }
+  }
+
+  isShuttingDown(): boolean {
+    return this.#shutdownMode !== undefined
+  }
+
+  counts(): { running: number; queued: number } {
+    let queued = 0
+    for (const list of this.#waitLists.values()) {
+      queued += list.length
+    }
+    return { running: this.#runs.size, queued }
+  }
+
+  /**
+   * Stops admissions and wait-list processing; queued jobs stay queued. `forced` also cancels
+   * running jobs. Resolves when no job is running any more.
+   */
+  shutdown(mode: ShutdownMode): Promise<void> {
+    if (this.#shutdownMode !== 'forced') {
+      this.#shutdownMode = mode
+    }
+    for (const timer of this.#delayTimers.values()) {
+      timer.clear()
+    }
+    this.#delayTimers.clear()
+    if (mode === 'forced') {
+      for (const run of this.#runs.values()) {
+        run.cancel(SHUTDOWN_CANCEL_REASON)
+      }
+    }
+    return this.#whenIdle()
+  }
+
+  #whenIdle(): Promise<void> {
+    if (this.#runs.size === 0) {
+      return Promise.resolve()
+    }
+
+    return new Promise((resolve) => this.#idleWaiters.push(resolve))
+  }
+
+  #restoreQueued(job: JobState): void {
+    if (!this.#definitions.has(job.pipeline)) {
+      const copy = cancelQueuedCopy(job, `pipeline "${job.pipeline}" is no longer defined`)
+      this.#persist(copy)
+      Object.assign(job, copy)
+      return
+    }
+
+    this.#enqueue(job)
+    this.#logger.info('queued job restored', { jobId: job.id, pipeline: job.pipeline })
+  }
+
+  #enqueue(job: JobState): void {
+    const list = this.#waitList(job.pipeline)
+    list.push(job)
+    this.#waitLists.set(job.pipeline, list)
+    const dueAt = job.created + job.snapshot.startDelayMs
+    if (dueAt > this.#now()) {
+      const timer = startDelayTimer({
+        dueAt,
+        now: this.#now,
+        onDue: () => {
+          this.#delayTimers.delete(job.id)
+          this.#processWaitList(job.pipeline)
+        },
+      })
+      this.#delayTimers.set(job.id, timer)
+    }
+  }
+
+  #processWaitList(pipeline: string): void {
+    const definition = this.#definitions.get(pipeline)
+    if (this.#shutdownMode !== undefined || definition === undefined) {
+      return
+    }
+
+    let free = definition.concurrency - this.#runningCount(pipeline)
+    for (const job of [...this.#waitList(pipeline)]) {
+      if (free <= 0) {
+        break
+      }
+
+      if (this.#delayTimers.has(job.id)) {
+        continue
+      }
+
+      this.#removeFromWaitList(job)
+      this.#startJob(job)
+      free--
+    }
+  }
+
+  #startJob(job: JobState): void {
+    const run = new JobRun({
+      job,
+      logger: this.#logger,
+      dataDir: this.#options.dataDir,
+      cwd: this.#options.cwd,
+      defaultShell: this.#options.defaultShell,
+      baseEnv: this.#options.baseEnv ?? inheritedEnv,
+      persist: (state) => this.#persist(state),
+      onCompleted: (state) => this.#onJobCompleted(state),
+      now: this.#now,
+      killGraceMs: this.#options.killGraceMs,
+    })
+    this.#runs.set(job.id, run)
+    run.start()
+  }
+
+  #onJobCompleted(job: JobState): void {
+    this.#runs.delete(job.id)
+    this.#processWaitList(job.pipeline)
+    if (this.#runs.size === 0) {
+      const waiters = this.#idleWaiters
+      this.#idleWaiters = []
+      for (const resolve of waiters) {
+        resolve()
+      }
+    }
+  }
+
+  #cancelQueued(job: JobState): void {
+    const copy = cancelQueuedCopy(job, 'job canceled')
+    try {
+      this.#options.store.saveJob(copy)
+    } catch (error) {
+      throw new PrunnerError('CANCEL_FAILED', 'Error canceling job', { cause: error })
+    }
+
+    this.#applyQueuedCancel(job, copy)
+    this.#processWaitList(job.pipeline)
+  }
+
+  #applyQueuedCancel(job: JobState, committed: JobState): void {
+    Object.assign(job, committed)
+    this.#removeFromWaitList(job)
+    this.#delayTimers.get(job.id)?.clear()
+    this.#delayTimers.delete(job.id)
+  }
+
+  #removeFromWaitList(job: JobState): void {
+    const list = this.#waitList(job.pipeline)
+    const index = list.indexOf(job)
+    if (index >= 0) {
+      list.splice(index, 1)
+    }
+  }
+
+  #waitList(pipeline: string): JobState[] {
+    return this.#waitLists.get(pipeline) ?? []
+  }
+
+  #runningCount(pipeline: string): number {
+    let count = 0
+    for (const run of this.#runs.values()) {
+      if (run.job.pipeline === pipeline) {
+        count++
+      }
+    }
+    return count
+  }
+
+  /** A running job's in-memory state stays authoritative when a write fails (SPEC §9.4). */
+  #persist(job: JobState): void {
+    try {
+      this.#options.store.saveJob(job)
+    } catch {
+      // The store has logged `persisting state failed`; the next change writes the whole job again.
+    }
+  }
+}
+
+function inheritedEnv(): Record<string, string> {
+  const env: Record<string, string> = {}
+  for (const [key, value] of Object.entries(process.env)) {
+    if (value !== undefined && key !== 'PRUNNER_JWT_SECRET') {
+      env[key] = value
+    }
+  }
+  return env
+}
+
+function compareBytes(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a), Buffer.from(b))
+}
