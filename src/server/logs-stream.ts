@@ -1,4 +1,4 @@
-import { type FileHandle, open } from 'node:fs/promises'
+import { type FileHandle, open, stat } from 'node:fs/promises'
 
 /** Paths of a task's two log files. */
 export interface LogFilePaths {
@@ -12,19 +12,11 @@ const CHUNK_BYTES = 64 * 1024
 /**
  * The body `{"stdout":"...","stderr":"..."}\n` streamed from the two files, each read up to
  * its size now (SPEC §8.6). Bytes are decoded with the WHATWG UTF-8 decoder, so invalid
- * sequences become U+FFFD; a missing file reads as "". The files are opened before this
- * resolves, so a file that disappears later is still read in full.
+ * sequences become U+FFFD; a missing file reads as "".
  */
 export async function openLogsJsonStream(paths: LogFilePaths): Promise<ReadableStream<Uint8Array>> {
-  const stdout = await openSnapshot(paths.stdout)
-  let stderr: FileSnapshot | undefined
-  try {
-    stderr = await openSnapshot(paths.stderr)
-  } catch (error) {
-    await stdout?.handle.close()
-    throw error
-  }
-
+  const stdout = await snapshotSize(paths.stdout)
+  const stderr = await snapshotSize(paths.stderr)
   return createJsonStream([
     '{"stdout":"',
     stdout ? createFileSegment(stdout) : '',
@@ -35,7 +27,7 @@ export async function openLogsJsonStream(paths: LogFilePaths): Promise<ReadableS
 }
 
 interface FileSnapshot {
-  handle: FileHandle
+  path: string
   size: number
 }
 
@@ -47,23 +39,15 @@ interface FileSegment {
 
 type Segment = string | FileSegment
 
-async function openSnapshot(path: string): Promise<FileSnapshot | undefined> {
-  let handle: FileHandle
+async function snapshotSize(path: string): Promise<FileSnapshot | undefined> {
   try {
-    handle = await open(path, 'r')
+    const { size } = await stat(path)
+    return { path, size }
   } catch (error) {
     if (isMissingFileError(error)) {
       return undefined
     }
 
-    throw error
-  }
-
-  try {
-    const { size } = await handle.stat()
-    return { handle, size }
-  } catch (error) {
-    await handle.close()
     throw error
   }
 }
@@ -116,10 +100,7 @@ function createFileSegment(snapshot: FileSnapshot): FileSegment {
   let position = 0
   let isClosed = false
   const close = async () => {
-    if (!isClosed) {
-      isClosed = true
-      await snapshot.handle.close()
-    }
+    isClosed = true
   }
 
   const next = async (): Promise<string | undefined> => {
@@ -127,21 +108,53 @@ function createFileSegment(snapshot: FileSnapshot): FileSegment {
       return undefined
     }
 
-    const length = Math.min(CHUNK_BYTES, snapshot.size - position)
-    const { bytesRead } =
-      length > 0 ? await snapshot.handle.read(buffer, 0, length, position) : { bytesRead: 0 }
+    const bytesRead = await readChunk(snapshot, buffer, position)
     position += bytesRead
     // A file truncated after the request arrived ends early instead of being waited for.
     if (bytesRead === 0) {
-      const rest = decoder.decode()
-      await close()
-      return escapeJsonText(rest)
+      isClosed = true
+      return escapeJsonText(decoder.decode())
     }
 
     return escapeJsonText(decoder.decode(buffer.subarray(0, bytesRead), { stream: true }))
   }
 
   return { next, close }
+}
+
+/**
+ * Reads the chunk at `position` with a file handle opened and closed around this one read: a
+ * client that abandons the body then leaves no handle behind, whether or not the stream is
+ * canceled (Bun treats a FileHandle closed by the garbage collector as an uncaught error).
+ */
+async function readChunk(
+  snapshot: FileSnapshot,
+  buffer: Buffer,
+  position: number,
+): Promise<number> {
+  const length = Math.min(buffer.length, snapshot.size - position)
+  if (length <= 0) {
+    return 0
+  }
+
+  let handle: FileHandle
+  try {
+    handle = await open(snapshot.path, 'r')
+  } catch (error) {
+    // Removed since the request arrived (e.g. by retention): nothing is left to read.
+    if (isMissingFileError(error)) {
+      return 0
+    }
+
+    throw error
+  }
+
+  try {
+    const { bytesRead } = await handle.read(buffer, 0, length, position)
+    return bytesRead
+  } finally {
+    await handle.close()
+  }
 }
 
 /** The content of a JSON string literal; `<`, `>` and `&` stay literal (SPEC §8.3). */
