@@ -21,6 +21,10 @@ export interface JobRunOptions {
   /** Commits the job; must not throw (the caller logs storage failures). */
   persist: (job: JobState) => void
   onCompleted: (job: JobState) => void
+  /** A task's shell was started (pid = pgid); for finding leftover groups after a crash. */
+  onTaskSpawned?: (job: JobState, task: TaskState, pid: number) => void
+  /** A task that had a process has completed (its group is gone). */
+  onTaskExited?: (job: JobState, task: TaskState) => void
   now: () => number
   killGraceMs?: number
 }
@@ -165,6 +169,9 @@ export class JobRun {
     }
 
     this.#running.set(task.name, running)
+    if (running.pid !== undefined) {
+      this.#options.onTaskSpawned?.(job, task, running.pid)
+    }
     running.done.then(
       (outcome) => this.#onTaskEnded(task, outcome),
       (error: unknown) =>
@@ -182,7 +189,11 @@ export class JobRun {
   }
 
   #onTaskEnded(task: TaskState, outcome: TaskOutcome): void {
+    const running = this.#running.get(task.name)
     this.#running.delete(task.name)
+    if (running?.pid !== undefined) {
+      this.#options.onTaskExited?.(this.job, task)
+    }
     task.end = this.#options.now()
     task.status = this.job.canceled || outcome.status === 'canceled' ? 'canceled' : outcome.status
     task.exitCode = task.status === 'canceled' ? -1 : outcome.exitCode

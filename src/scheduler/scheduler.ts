@@ -8,10 +8,21 @@ import type { PipelineInfo, ScheduleRequest, SchedulerApi } from './api.ts'
 import { type DelayTimer, startDelayTimer } from './delay-timer.ts'
 import { JobRun } from './job-run.ts'
 import { cancelQueuedCopy, createJob, interruptRunningJob } from './job-state.ts'
-import type { JobState } from './types.ts'
+import type { JobState, TaskState } from './types.ts'
+
+/** Optional observers of the scheduler, for lifecycle features and live events. */
+export interface SchedulerHooks {
+  /** A job (or one of its tasks) changed and the change was committed. */
+  onJobChanged?: (job: JobState) => void
+  /** A job reached `completed: true`; wait-list processing has already run. */
+  onJobCompleted?: (job: JobState) => void
+  onTaskSpawned?: (job: JobState, task: TaskState, pid: number) => void
+  onTaskExited?: (job: JobState, task: TaskState) => void
+}
 
 export interface SchedulerOptions {
-  store: Pick<Store, 'insertJob' | 'saveJob'>
+  store: Pick<Store, 'insertJob' | 'saveJob' | 'deleteJob'>
+  hooks?: SchedulerHooks
   logger: Logger
   dataDir: string
   /** Working directory of every script line. */
@@ -173,6 +184,10 @@ export class Scheduler implements SchedulerApi {
       user: job.user,
       queued: decision.kind === 'queue',
     })
+    if (replaced) {
+      this.#options.hooks?.onJobChanged?.(replaced)
+    }
+    this.#options.hooks?.onJobChanged?.(job)
     if (decision.kind === 'start') {
       this.#startJob(job)
     } else {
@@ -202,6 +217,23 @@ export class Scheduler implements SchedulerApi {
       this.#cancelQueued(job)
     }
     this.#logger.info('job canceled', { jobId: job.id, pipeline: job.pipeline, user: job.user })
+  }
+
+  /**
+   * Deletes a finished job from the store and from memory (retention, SPEC §9.6); the caller
+   * removes its log directory. Returns false for unknown or unfinished jobs. Throws when the
+   * store fails, leaving the job in place.
+   */
+  removeJob(id: string): boolean {
+    const job = this.#jobs.get(id)
+    const isFinished = job !== undefined && (job.completed || (job.canceled && job.start === null))
+    if (!isFinished) {
+      return false
+    }
+
+    this.#options.store.deleteJob(id)
+    this.#jobs.delete(id)
+    return true
   }
 
   logFiles(jobId: string, task: string): { stdout: string; stderr: string } {
@@ -311,6 +343,8 @@ export class Scheduler implements SchedulerApi {
       baseEnv: this.#options.baseEnv ?? inheritedEnv,
       persist: (state) => this.#persist(state),
       onCompleted: (state) => this.#onJobCompleted(state),
+      onTaskSpawned: this.#options.hooks?.onTaskSpawned,
+      onTaskExited: this.#options.hooks?.onTaskExited,
       now: this.#now,
       killGraceMs: this.#options.killGraceMs,
     })
@@ -321,6 +355,7 @@ export class Scheduler implements SchedulerApi {
   #onJobCompleted(job: JobState): void {
     this.#runs.delete(job.id)
     this.#processWaitList(job.pipeline)
+    this.#options.hooks?.onJobCompleted?.(job)
     if (this.#runs.size === 0) {
       const waiters = this.#idleWaiters
       this.#idleWaiters = []
@@ -339,6 +374,7 @@ export class Scheduler implements SchedulerApi {
     }
 
     this.#applyQueuedCancel(job, copy)
+    this.#options.hooks?.onJobChanged?.(job)
     this.#processWaitList(job.pipeline)
   }
 
@@ -378,6 +414,7 @@ export class Scheduler implements SchedulerApi {
     } catch {
       // The store has logged `persisting state failed`; the next change writes the whole job again.
     }
+    this.#options.hooks?.onJobChanged?.(job)
   }
 }
 
