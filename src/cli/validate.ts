@@ -10,14 +10,16 @@ export interface ValidateFlags {
 }
 
 /**
- * `prunner validate` (SPEC §2.4): the full loader with shell checks, the report on stdout, exit 1
- * on any error (with `--strict` also on a warning). Reads no config or env file.
+ * `prunner validate` (SPEC §2.4): the full loader with shell checks (the `shell` keys and
+ * `--shell`), the report on stdout, exit 1 on any error (with `--strict` also on a warning).
+ * Reads no config or env file.
  */
 export async function runValidate(config: Config, flags: ValidateFlags): Promise<number> {
   const set = await loadDefinitions({
     path: config.path,
     pattern: config.pattern,
     checkShells: true,
+    shellFlag: config.shell,
   })
   const report = flags.json ? formatValidateJson(set) : formatValidateText(set)
   await writeStdout(report.endsWith('\n') ? report : `${report}\n`)

@@ -11,6 +11,8 @@ export interface LoadOptions {
   pattern: string
   /** `prunner validate`: zero files is an error, shells missing from PATH warn. */
   checkShells?: boolean
+  /** `--shell` as given; with `checkShells` it warns when it is not found either. */
+  shellFlag?: string
 }
 
 /**
@@ -26,6 +28,10 @@ export async function loadDefinitions(options: LoadOptions): Promise<DefinitionS
     diagnostics.push(globDiagnostic(glob, found.error))
   } else if (found.files.length === 0 && options.checkShells) {
     diagnostics.push(globDiagnostic(glob, `no files match ${glob}`))
+  }
+
+  if (options.checkShells && options.shellFlag && !shellExists(options.shellFlag)) {
+    diagnostics.push(shellFlagDiagnostic(options.shellFlag))
   }
 
   const declaredIn = new Map<string, string>()
@@ -113,6 +119,17 @@ function missingShells(file: string, parsed: ParsedFile): Diagnostic[] {
 // A shell with a path separator is a path; any other name is looked up on PATH (SPEC §6.1).
 function shellExists(shell: string): boolean {
   return /[/\\]/.test(shell) ? existsSync(shell) : Bun.which(shell) !== null
+}
+
+// The flag has no position in any file: it is reported under its own name, at line 0.
+function shellFlagDiagnostic(shell: string): Diagnostic {
+  return {
+    file: '--shell',
+    line: 0,
+    column: 0,
+    severity: 'warning',
+    message: `shell "${shell}" not found on PATH`,
+  }
 }
 
 function globDiagnostic(glob: string, message: string): Diagnostic {

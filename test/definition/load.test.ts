@@ -124,6 +124,27 @@ describe('shell check for validate', () => {
       ])
     })
   })
+
+  test('warns about a --shell value that is not on PATH, under the flag name', async () => {
+    await withFiles({ 'pipelines.yml': 'pipelines: {}\n' }, async (dir) => {
+      const missing = 'prunner-no-such-shell'
+      const validate = await loadDefinitions({
+        path: dir,
+        pattern: PATTERN,
+        checkShells: true,
+        shellFlag: missing,
+      })
+      expect(validate.warnings.map(formatDiagnostic)).toEqual([
+        `--shell:0:0: warning: shell "${missing}" not found on PATH`,
+      ])
+
+      const found = { path: dir, pattern: PATTERN, checkShells: true }
+      expect((await loadDefinitions({ ...found, shellFlag: 'sh' })).warnings).toEqual([])
+      expect((await loadDefinitions({ ...found, shellFlag: '/bin/sh' })).warnings).toEqual([])
+      const server = await loadDefinitions({ path: dir, pattern: PATTERN, shellFlag: missing })
+      expect(server.warnings).toEqual([])
+    })
+  })
 })
 
 describe('definitionsEqual (SPEC §4.8)', () => {

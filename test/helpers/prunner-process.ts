@@ -53,6 +53,8 @@ export async function startPrunner(options: StartOptions = {}): Promise<PrunnerP
   const proc = Bun.spawn(
     [
       BUN,
+      // Bun itself must not load `.env` from the cwd: the release binary is built without that.
+      '--no-env-file',
       MAIN,
       '--address',
       '127.0.0.1:0',
