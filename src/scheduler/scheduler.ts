@@ -311,25 +311,31 @@ export class Scheduler implements SchedulerApi {
     }
   }
 
+  /**
+   * Starts startable jobs in wait-list order while slots are free (SPEC §5.5); delayed jobs are
+   * skipped and do not block the jobs behind them.
+   */
   #processWaitList(pipeline: string): void {
     const definition = this.#definitions.get(pipeline)
     if (this.#shutdownMode !== undefined || definition === undefined) {
       return
     }
 
-    let free = definition.concurrency - this.#runningCount(pipeline)
-    for (const job of [...this.#waitList(pipeline)]) {
-      if (free <= 0) {
-        break
+    // A job without tasks completes inside #startJob, which re-enters this method. Reading the
+    // list and the running count afresh on every step (instead of walking a copy with a
+    // precomputed number of free slots) keeps a job from being started twice.
+    for (;;) {
+      if (this.#runningCount(pipeline) >= definition.concurrency) {
+        return
       }
 
-      if (this.#delayTimers.has(job.id)) {
-        continue
+      const next = this.#waitList(pipeline).find((job) => !this.#delayTimers.has(job.id))
+      if (next === undefined) {
+        return
       }
 
-      this.#removeFromWaitList(job)
-      this.#startJob(job)
-      free--
+      this.#removeFromWaitList(next)
+      this.#startJob(next)
     }
   }
 

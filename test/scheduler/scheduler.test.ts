@@ -1,0 +1,116 @@
+import { afterEach, describe, expect, test } from 'bun:test'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { PipelineDefinition } from '../../src/definition/types.ts'
+import { Logger, type LogRecord } from '../../src/log/index.ts'
+import { type JobState, Scheduler } from '../../src/scheduler/index.ts'
+
+const dirs: string[] = []
+
+afterEach(() => {
+  for (const dir of dirs.splice(0)) {
+    rmSync(dir, { recursive: true, force: true })
+  }
+})
+
+describe('scheduler wait-list processing', () => {
+  test('starts each restored job once when jobs without tasks complete inside the start', () => {
+    const { scheduler, records } = makeScheduler(pipeline({ concurrency: 2 }))
+    scheduler.restore([queuedJob('a', 1), queuedJob('b', 2), queuedJob('c', 3)])
+    scheduler.processAllWaitLists()
+
+    const started = records.filter((r) => r.msg === 'job started').map((r) => r.fields.jobId)
+    expect(started).toEqual(['a', 'b', 'c'])
+    expect(scheduler.listJobs().every((job) => job.completed && !job.canceled)).toBe(true)
+    expect(scheduler.counts()).toEqual({ running: 0, queued: 0 })
+  })
+
+  test('starts nothing from the wait list while shutting down', async () => {
+    const { scheduler, records } = makeScheduler(pipeline())
+    scheduler.restore([queuedJob('a', 1)])
+    await scheduler.shutdown('graceful')
+    scheduler.processAllWaitLists()
+
+    expect(records.some((r) => r.msg === 'job started')).toBe(false)
+    expect(scheduler.counts()).toEqual({ running: 0, queued: 1 })
+  })
+
+  test('keeps a restored job delayed for the rest of its delay, counted from creation', async () => {
+    const created = Date.now() - 60_000
+    const { scheduler, records } = makeScheduler(pipeline({ startDelayMs: 3_600_000 }))
+    scheduler.restore([
+      queuedJob('late', 1, { created, startDelayMs: 3_600_000 }),
+      queuedJob('due', 2, { created, startDelayMs: 30_000 }),
+    ])
+    scheduler.processAllWaitLists()
+
+    const started = records.filter((r) => r.msg === 'job started').map((r) => r.fields.jobId)
+    expect(started).toEqual(['due'])
+    expect(scheduler.counts().queued).toBe(1)
+    await scheduler.shutdown('forced')
+  })
+})
+
+function makeScheduler(
+  definition: PipelineDefinition,
+  now: () => number = Date.now,
+): { scheduler: Scheduler; records: LogRecord[] } {
+  const dir = mkdtempSync(join(tmpdir(), 'prunner-scheduler-'))
+  dirs.push(dir)
+  const records: LogRecord[] = []
+  const scheduler = new Scheduler({
+    store: { insertJob: () => {}, saveJob: () => {}, deleteJob: () => {} },
+    logger: new Logger({ level: 'debug', sink: (record) => records.push(record) }),
+    dataDir: join(dir, 'data'),
+    cwd: dir,
+    defaultShell: '/bin/sh',
+    definitions: new Map([[definition.name, definition]]),
+    now,
+  })
+  return { scheduler, records }
+}
+
+function pipeline(overrides: Partial<PipelineDefinition> = {}): PipelineDefinition {
+  return {
+    name: 'p',
+    file: 'pipelines.yml',
+    concurrency: 1,
+    queueLimit: null,
+    queueStrategy: 'append',
+    queuePartitionLimit: null,
+    startDelayMs: 0,
+    continueRunningTasksAfterFailure: false,
+    retentionPeriodMs: 0,
+    retentionCount: 0,
+    env: {},
+    tasks: [],
+    ...overrides,
+  }
+}
+
+function queuedJob(
+  id: string,
+  seq: number,
+  options: { created?: number; startDelayMs?: number } = {},
+): JobState {
+  return {
+    id,
+    pipeline: 'p',
+    seq,
+    created: options.created ?? 0,
+    start: null,
+    end: null,
+    completed: false,
+    canceled: false,
+    user: '',
+    partition: '',
+    snapshot: {
+      tasks: [],
+      env: {},
+      startDelayMs: options.startDelayMs ?? 0,
+      continueRunningTasksAfterFailure: false,
+    },
+    tasks: [],
+  }
+}
