@@ -30,6 +30,7 @@ export function buildConfig(
     watch: source.bool('watch') ?? DEFAULTS.watch,
     pollIntervalMs: source.pollInterval() ?? DEFAULTS.pollIntervalMs,
     enableProfiling: source.bool('enable-profiling') ?? DEFAULTS.enableProfiling,
+    metricsPublic: source.bool('metrics-public') ?? DEFAULTS.metricsPublic,
     ...(jwtSecret === undefined || jwtSecret === '' ? {} : { jwtSecret }),
     ...(shell === undefined || shell === '' ? {} : { shell }),
   }

@@ -17,6 +17,8 @@ export interface Config {
   /** `--shell` as given; resolving it on PATH happens at server startup (§6.1). */
   readonly shell?: string
   readonly enableProfiling: boolean
+  /** `--metrics-public`: `GET /metrics` without authentication. */
+  readonly metricsPublic: boolean
 }
 
 /** The commands prunner understands; `serve` is what runs when no command word is given. */

@@ -117,6 +117,13 @@ export const GLOBAL_FLAGS: readonly FlagSpec[] = [
     defaultText: 'false',
     description: 'serve GET /debug/vars',
   },
+  {
+    name: 'metrics-public',
+    kind: 'bool',
+    env: 'PRUNNER_METRICS_PUBLIC',
+    defaultText: 'false',
+    description: 'serve GET /metrics without authentication',
+  },
 ]
 
 export interface CommandSpec {
@@ -170,6 +177,7 @@ export const DEFAULTS: Readonly<Omit<Config, 'jwtSecret' | 'shell'>> = {
   watch: false,
   pollIntervalMs: 30_000,
   enableProfiling: false,
+  metricsPublic: false,
 }
 
 /** The flag that `--<name>` or `-<name>` means, if any. */

@@ -1,8 +1,9 @@
 import { type AuthResult, authenticate, type JwtVerifier } from './auth.ts'
 import { requestPath } from './request-url.ts'
 import { methodNotAllowedResponse, notFoundResponse, textResponse } from './responses.ts'
+import { findRule, type RouteRule } from './route-table.ts'
 
-/** Every route the API serves and its one method (SPEC §8.5). */
+/** The classic API routes and their one method (SPEC §8.5); route-table.ts adds the rest. */
 export const ROUTES: ReadonlyMap<string, string> = new Map([
   ['/pipelines', 'GET'],
   ['/pipelines/', 'GET'],
@@ -25,11 +26,12 @@ const authenticatedUsers = new WeakMap<Request, string>()
 export async function guardRequest(options: {
   request: Request
   verifier: JwtVerifier
-  enableProfiling: boolean
+  routes: ReadonlyMap<string, RouteRule>
 }): Promise<Response | undefined> {
   const { request } = options
   const path = requestPath(request.url)
-  if (isProtected(path)) {
+  const rule = findRule(options.routes, path)
+  if (isProtected(path) || rule?.isProtected) {
     const auth: AuthResult = await authenticate({
       request,
       verifier: options.verifier,
@@ -42,12 +44,11 @@ export async function guardRequest(options: {
     authenticatedUsers.set(request, auth.user)
   }
 
-  const method = routeMethod(path, options.enableProfiling)
-  if (method === undefined) {
+  if (rule === undefined) {
     return notFoundResponse()
   }
 
-  return request.method === method ? undefined : methodNotAllowedResponse([method])
+  return request.method === rule.method ? undefined : methodNotAllowedResponse([rule.method])
 }
 
 /** The user the guard authenticated; throws if a protected handler is reached without it. */
@@ -62,12 +63,4 @@ export function authenticatedUser(request: Request): string {
 
 function isProtected(path: string): boolean {
   return ['/pipelines', '/job'].some((prefix) => path === prefix || path.startsWith(`${prefix}/`))
-}
-
-function routeMethod(path: string, enableProfiling: boolean): string | undefined {
-  if (path === DEBUG_VARS_PATH) {
-    return enableProfiling ? 'GET' : undefined
-  }
-
-  return ROUTES.get(path)
 }

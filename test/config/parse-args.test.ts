@@ -32,6 +32,7 @@ describe('parseArgs', () => {
       watch: false,
       pollIntervalMs: 30_000,
       enableProfiling: false,
+      metricsPublic: false,
     })
     expect(Object.isFrozen(config)).toBe(true)
     expect(Object.isFrozen(config.envFiles)).toBe(true)

@@ -6,7 +6,7 @@ const NOT_FOUND = '404 page not found\n'
 describe('routing', () => {
   test('answers unknown paths outside the protected prefixes with 404 and no authentication', async () => {
     const { app } = setup()
-    for (const path of ['/', '/nope', '/pipelinesx', '/jobs', '/%70ipelines', '/debug/vars']) {
+    for (const path of ['/', '/nope', '/pipelinesx', '/jobsx', '/%70ipelines', '/debug/vars']) {
       const response = await req(app, path, { token: null })
       expect(response.status).toBe(404)
       expect(response.headers.get('content-type')).toBe('text/plain; charset=utf-8')

@@ -1,0 +1,110 @@
+import { Elysia } from 'elysia'
+import { JOB_STATUSES, type JobStatus, jobStatus } from '../events/index.ts'
+import type { JobState, SchedulerApi } from '../scheduler/index.ts'
+import { PrunnerError } from '../shared/errors.ts'
+import { authenticatedUser } from './guard.ts'
+import { canonicalJobId } from './job-id.ts'
+import { toJobJson } from './job-json.ts'
+import { parseCount, queryParam } from './query-params.ts'
+import { errorJsonResponse, jsonResponse } from './responses.ts'
+import { EXTRA_ROUTES } from './route-table.ts'
+
+export const DEFAULT_PAGE_SIZE = 50
+export const MAX_PAGE_SIZE = 500
+
+interface PageQuery {
+  pipeline: string | null
+  statuses: ReadonlySet<JobStatus> | null
+  limit: number
+  beforeId: string | null
+}
+
+/**
+ * `GET /jobs`: the job list of `/pipelines/jobs` in pages, newest first, optionally filtered.
+ * `next` is the id to pass as `before` for the following page, null on the last one.
+ */
+export function jobsPageRoutes(scheduler: SchedulerApi) {
+  return new Elysia().get(EXTRA_ROUTES.jobs, ({ request }) => {
+    authenticatedUser(request)
+    const query = readQuery(request)
+    if (typeof query === 'string') {
+      return errorJsonResponse(400, query)
+    }
+
+    const { jobs, hasMore } = selectPage(scheduler.listJobs(), query)
+    const last = jobs.at(-1)
+    return jsonResponse({
+      jobs: jobs.map(toJobJson),
+      next: hasMore && last !== undefined ? last.id : null,
+    })
+  })
+}
+
+/** The query, or the error message for a 400. */
+function readQuery(request: Request): PageQuery | string {
+  const limitText = queryParam(request, 'limit')
+  const limit = limitText === null || limitText === '' ? DEFAULT_PAGE_SIZE : parseCount(limitText)
+  if (limit === undefined || limit < 1 || limit > MAX_PAGE_SIZE) {
+    return `Invalid limit: expected 1 to ${MAX_PAGE_SIZE}`
+  }
+
+  const statusText = queryParam(request, 'status')
+  const statuses = statusText === null || statusText === '' ? null : new Set(statusText.split(','))
+  const unknown = [...(statuses ?? [])].find((status) => !isJobStatus(status))
+  if (unknown !== undefined) {
+    return `Invalid status "${unknown}": expected ${JOB_STATUSES.join(', ')}`
+  }
+
+  const beforeText = queryParam(request, 'before')
+  const beforeId = beforeText === null || beforeText === '' ? null : canonicalJobId(beforeText)
+  if (beforeId === undefined) {
+    return 'Invalid job id'
+  }
+
+  const pipeline = queryParam(request, 'pipeline')
+  return {
+    pipeline: pipeline === '' ? null : pipeline,
+    statuses: statuses as ReadonlySet<JobStatus> | null,
+    limit,
+    beforeId,
+  }
+}
+
+function selectPage(all: JobState[], query: PageQuery): { jobs: JobState[]; hasMore: boolean } {
+  let start = 0
+  if (query.beforeId !== null) {
+    const index = all.findIndex((job) => job.id === query.beforeId)
+    if (index === -1) {
+      throw new PrunnerError('JOB_NOT_FOUND', `job ${query.beforeId} not found`)
+    }
+
+    start = index + 1
+  }
+
+  const jobs: JobState[] = []
+  for (let i = start; i < all.length; i++) {
+    const job = all[i] as JobState
+    if (!matches(job, query)) {
+      continue
+    }
+
+    if (jobs.length === query.limit) {
+      return { jobs, hasMore: true }
+    }
+
+    jobs.push(job)
+  }
+  return { jobs, hasMore: false }
+}
+
+function matches(job: JobState, query: PageQuery): boolean {
+  if (query.pipeline !== null && job.pipeline !== query.pipeline) {
+    return false
+  }
+
+  return query.statuses === null || query.statuses.has(jobStatus(job))
+}
+
+function isJobStatus(text: string): text is JobStatus {
+  return (JOB_STATUSES as readonly string[]).includes(text)
+}

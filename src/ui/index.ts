@@ -1,0 +1,1 @@
+export { findUiAsset, UI_ASSET_DIR, type UiAsset } from './assets.ts'
