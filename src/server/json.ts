@@ -22,7 +22,13 @@ export function sortedCopy(value: unknown): unknown {
 
   const copy: Record<string, unknown> = {}
   for (const key of sortKeys(Object.keys(value))) {
-    copy[key] = sortedCopy(value[key])
+    // defineProperty, not assignment: assigning to `__proto__` would replace the prototype.
+    Object.defineProperty(copy, key, {
+      value: sortedCopy(value[key]),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    })
   }
   sortedObjects.add(copy)
   return copy

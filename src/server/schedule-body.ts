@@ -1,3 +1,5 @@
+import { normalizeVariables } from './variables.ts'
+
 /** The fields of a `POST /pipelines/schedule` body (SPEC §8.6), before the token adds `user`. */
 export interface ScheduleBody {
   pipeline: string
@@ -49,7 +51,16 @@ function readFields(object: Record<string, unknown>): ScheduleBodyResult {
     return { ok: false, detail: 'variables must be an object' }
   }
 
-  return { ok: true, body: { pipeline, partition, ...(variables ? { variables } : {}) } }
+  if (variables === undefined) {
+    return { ok: true, body: { pipeline, partition } }
+  }
+
+  const normalized = normalizeVariables(variables)
+  if (!normalized.ok) {
+    return normalized
+  }
+
+  return { ok: true, body: { pipeline, partition, variables: normalized.value } }
 }
 
 /** undefined when absent, null or empty; false when not an object. */
