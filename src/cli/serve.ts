@@ -3,9 +3,19 @@ import type { Config } from '../config/index.ts'
 import { loadEnvFiles, resolveSecret } from '../config/index.ts'
 import { formatDiagnostic, loadDefinitions } from '../definition/index.ts'
 import type { DefinitionSet } from '../definition/types.ts'
+import { EventHub } from '../events/index.ts'
 import { resolveDefaultShell } from '../executor/index.ts'
+import {
+  createTaskProcessTracker,
+  importDataJson,
+  installSignalHandlers,
+  killLeftoverTaskGroups,
+  type Retention,
+  startRetention,
+  startZombieReaper,
+} from '../lifecycle/index.ts'
 import type { Logger } from '../log/index.ts'
-import { Scheduler, type ShutdownMode } from '../scheduler/index.ts'
+import { Scheduler } from '../scheduler/index.ts'
 import { createApp, listen } from '../server/index.ts'
 import { errorMessage, PrunnerError } from '../shared/errors.ts'
 import { openStore, prepareDataDir, type Store } from '../store/index.ts'
@@ -58,17 +68,35 @@ async function startServer(
   const definitions = await loadAndReport(config, logger.child({ component: 'definition' }))
 
   prepareDataDir(config.dataDir)
-  const store = openStore({ dataDir: config.dataDir, logger: logger.child({ component: 'store' }) })
+  const storeLogger = logger.child({ component: 'store' })
+  const store = openStore({ dataDir: config.dataDir, logger: storeLogger })
   onStoreOpened(store)
+  importDataJson({ store, dataDir: config.dataDir, logger: storeLogger })
+  // Before anything of this run is spawned, so only groups of the dead prunner can match.
+  killLeftoverTaskGroups({ store, logger: cliLogger })
+
+  let current = definitions.pipelines
+  const events = new EventHub({ logger })
+  const tracker = createTaskProcessTracker({ store, logger: cliLogger })
+  let retention: Retention | undefined
   const scheduler = new Scheduler({
     store,
     logger,
     dataDir: config.dataDir,
     cwd: process.cwd(),
     defaultShell,
-    definitions: definitions.pipelines,
+    definitions: current,
+    hooks: {
+      onTaskSpawned: tracker.onTaskSpawned,
+      onTaskExited: tracker.onTaskExited,
+      onJobCompleted: () => retention?.request(),
+      onJobChanged: events.hooks.onJobChanged,
+    },
   })
-  scheduler.restore(store.loadJobs())
+  const storedJobs = store.loadJobs()
+  // Seeded first, so the hub reports what restart recovery changes in the stored jobs.
+  events.seed(storedJobs)
+  scheduler.restore(storedJobs)
 
   const app = createApp({
     scheduler,
@@ -76,33 +104,63 @@ async function startServer(
     logger: logger.child({ component: 'api' }),
     enableProfiling: config.enableProfiling,
     startedAtMs: Date.now(),
+    events,
+    metricsPublic: config.metricsPublic,
   })
   const reloader = createReloader({
     path: config.path,
     pattern: config.pattern,
     initial: definitions,
     logger: logger.child({ component: 'definition' }),
-    install: (set) => scheduler.setDefinitions(set.pipelines),
+    install: (set) => {
+      current = set.pipelines
+      scheduler.setDefinitions(set.pipelines)
+      retention?.request()
+    },
     pollIntervalMs: config.watch ? config.pollIntervalMs : undefined,
   })
   const shutdown = installSignalHandlers(cliLogger, () => reloader.request())
+  // SPEC §2.7 step 7: the reaper only as PID 1, where every orphan of the container lands.
+  const reaper =
+    process.pid === 1
+      ? await startZombieReaper({ logger: cliLogger, isTaskShell: tracker.isTaskShell })
+      : undefined
   const http = await listen({
     app,
     address: config.address,
     logger: logger.child({ component: 'api' }),
   })
   scheduler.processAllWaitLists()
+  retention = startRetention({
+    scheduler,
+    definitions: () => current,
+    dataDir: config.dataDir,
+    logger: logger.child({ component: 'scheduler' }),
+  })
+  retention.runNow()
 
   const stopped = shutdown.requested.then(async (mode) => {
     reloader.stop()
     const forced = shutdown.forced.then(() => scheduler.shutdown('forced'))
     await Promise.race([scheduler.shutdown(mode), forced])
+    retention?.stop()
     await http.stop(shutdown.mode() === 'forced')
-    store.close()
+    reaper?.stop()
+    closeStore(store, cliLogger)
     cliLogger.info('shutdown complete', { mode: shutdown.mode() })
     return 0
   })
   return { stopped }
+}
+
+// Every job state was committed when it changed, so a failing close loses nothing; it is
+// reported and the shutdown goes on.
+function closeStore(store: Store, logger: Logger): void {
+  try {
+    store.close()
+  } catch (error) {
+    logger.error('closing database failed', { error: errorMessage(error) })
+  }
 }
 
 async function loadAndReport(config: Config, logger: Logger): Promise<DefinitionSet> {
@@ -127,52 +185,4 @@ async function loadAndReport(config: Config, logger: Logger): Promise<Definition
   }
   logger.info('definitions loaded', { pipelines: set.pipelines.size, files: set.files.length })
   return set
-}
-
-interface ShutdownSignals {
-  /** Resolves with the mode of the first SIGINT/SIGTERM. */
-  requested: Promise<ShutdownMode>
-  /** Resolves when a shutdown becomes forced (SIGTERM, or a second SIGINT). */
-  forced: Promise<void>
-  mode(): ShutdownMode | undefined
-}
-
-/**
- * Handlers are always installed: as PID 1 a signal without a handler is ignored (SPEC §2.7).
- * SIGINT is graceful, SIGTERM or a second SIGINT forced; later signals are ignored.
- */
-function installSignalHandlers(logger: Logger, onReload: () => void): ShutdownSignals {
-  let mode: ShutdownMode | undefined
-  let resolveRequested: (mode: ShutdownMode) => void = () => {}
-  let resolveForced: () => void = () => {}
-  const requested = new Promise<ShutdownMode>((resolve) => {
-    resolveRequested = resolve
-  })
-  const forced = new Promise<void>((resolve) => {
-    resolveForced = resolve
-  })
-  const onSignal = (signal: NodeJS.Signals): void => {
-    if (mode === 'forced') {
-      return
-    }
-
-    mode = mode === undefined && signal === 'SIGINT' ? 'graceful' : 'forced'
-    logger.info('shutdown requested', { signal, mode })
-    resolveRequested(mode)
-    if (mode === 'forced') {
-      resolveForced()
-    }
-  }
-  process.on('SIGINT', onSignal)
-  process.on('SIGTERM', onSignal)
-  // Windows has no SIGUSR1: reloads there come only from --watch (SPEC §6.8).
-  if (process.platform !== 'win32') {
-    process.on('SIGUSR1', () => {
-      if (mode === undefined) {
-        logger.info('reload requested', { signal: 'SIGUSR1' })
-        onReload()
-      }
-    })
-  }
-  return { requested, forced, mode: () => mode }
 }

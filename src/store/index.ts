@@ -1,3 +1,3 @@
 export { prepareDataDir } from './data-dir.ts'
 export { DATABASE_FILE, openStore } from './open.ts'
-export type { OpenStoreOptions, Store } from './types.ts'
+export type { OpenStoreOptions, Store, TaskProcessRecord } from './types.ts'

@@ -3,7 +3,8 @@ import type { Logger } from '../log/index.ts'
 import type { JobState, TaskState } from '../scheduler/types.ts'
 import { errorMessage, PrunnerError } from '../shared/errors.ts'
 import { fromJobRow, fromTaskRow, type JobRow, type TaskRow, toJobRow, toTaskRow } from './rows.ts'
-import type { Store } from './types.ts'
+import { TaskProcesses } from './task-processes.ts'
+import type { Store, TaskProcessRecord } from './types.ts'
 
 const JOB_COLUMNS = [
   'id',
@@ -49,6 +50,9 @@ export class SqliteStore implements Store {
   readonly #insertTransaction: (job: JobState, replaced: JobState[]) => void
   readonly #saveTransaction: (jobs: JobState[]) => void
   readonly #deleteTransaction: (id: string) => void
+  readonly #importTransaction: (jobs: JobState[]) => void
+  readonly #selectImportState: Statement<{ value: string }, []>
+  readonly #taskProcesses: TaskProcesses
   #isClosed = false
 
   constructor(options: { db: Database; logger: Logger; isNew: boolean }) {
@@ -85,6 +89,18 @@ export class SqliteStore implements Store {
       this.#deleteTasksFrom.run({ job_id: id, position: 0 })
       this.#deleteJob.run({ id })
     })
+
+    this.#selectImportState = db.prepare("SELECT value FROM meta WHERE key = 'data_json_import'")
+    const markImported = db.prepare(
+      "INSERT OR REPLACE INTO meta (key, value) VALUES ('data_json_import', 'done')",
+    )
+    this.#importTransaction = db.transaction((jobs: JobState[]) => {
+      for (const job of jobs) {
+        this.#writeJob(job)
+      }
+      markImported.run()
+    })
+    this.#taskProcesses = new TaskProcesses(db)
   }
 
   insertJob(job: JobState, replaced: JobState[]): void {
@@ -101,6 +117,32 @@ export class SqliteStore implements Store {
 
   deleteJob(id: string): void {
     this.#persist(() => this.#deleteTransaction(id))
+  }
+
+  isDataJsonImportPending(): boolean {
+    return this.#read('reading import state', () => {
+      return this.#selectImportState.get()?.value === 'pending'
+    })
+  }
+
+  importJobs(jobs: JobState[]): void {
+    this.#persist(() => this.#importTransaction(jobs))
+  }
+
+  recordTaskProcess(record: TaskProcessRecord): void {
+    this.#persist(() => this.#taskProcesses.record(record))
+  }
+
+  forgetTaskProcess(pgid: number): void {
+    this.#persist(() => this.#taskProcesses.forget(pgid))
+  }
+
+  loadTaskProcesses(): TaskProcessRecord[] {
+    return this.#read('reading task processes', () => this.#taskProcesses.load())
+  }
+
+  clearTaskProcesses(): void {
+    this.#persist(() => this.#taskProcesses.clear())
   }
 
   loadJobs(): JobState[] {
@@ -149,6 +191,14 @@ export class SqliteStore implements Store {
       this.#upsertTask.run(toTaskRow(job.id, task, position))
     })
     this.#deleteTasksFrom.run({ job_id: job.id, position: job.tasks.length })
+  }
+
+  #read<T>(what: string, read: () => T): T {
+    try {
+      return read()
+    } catch (error) {
+      throw new PrunnerError('DATABASE', `${what}: ${errorMessage(error)}`, { cause: error })
+    }
   }
 
   // db.transaction has already rolled back when the error reaches us; the caller decides what a

@@ -37,7 +37,27 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (job_id, position)
   );
   `,
+  `
+  CREATE TABLE meta (
+    key TEXT PRIMARY KEY NOT NULL,
+    value TEXT NOT NULL
+  );
+  CREATE TABLE task_processes (
+    pgid INTEGER PRIMARY KEY NOT NULL,
+    job_id TEXT NOT NULL,
+    task TEXT NOT NULL,
+    start_ticks INTEGER NOT NULL,
+    boot_id TEXT NOT NULL
+  );
+  `,
 ]
+
+/**
+ * Rows a database gets when this prunner creates it (schema version 0 before migrating): only a
+ * new database may import a Go `data.json` (SPEC §9.7), and the mark is written in the migration's
+ * transaction so a crash cannot leave a new database without it.
+ */
+export const NEW_DATABASE_ROWS = `INSERT INTO meta (key, value) VALUES ('data_json_import', 'pending')`
 
 export const SCHEMA_VERSION = MIGRATIONS.length
 
@@ -49,8 +69,10 @@ export function migrate(options: {
   db: Database
   logger: Logger
   migrations?: readonly string[]
+  /** SQL run in the same transaction when the database had no schema yet. */
+  newDatabaseSql?: string
 }): void {
-  const { db, logger, migrations = MIGRATIONS } = options
+  const { db, logger, migrations = MIGRATIONS, newDatabaseSql } = options
   const current = readUserVersion(db)
   const target = migrations.length
   if (current > target) {
@@ -67,6 +89,10 @@ export function migrate(options: {
   db.transaction(() => {
     for (const step of migrations.slice(current)) {
       db.run(step)
+    }
+
+    if (current === 0 && newDatabaseSql !== undefined) {
+      db.run(newDatabaseSql)
     }
 
     // PRAGMA takes no bound parameters; `target` is a small integer we computed.

@@ -1,10 +1,10 @@
 import { Database, SQLiteError } from 'bun:sqlite'
-import { closeSync, existsSync, fchmodSync, openSync, readSync, renameSync } from 'node:fs'
+import { closeSync, fchmodSync, openSync, readSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Logger } from '../log/index.ts'
 import { errorMessage, PrunnerError } from '../shared/errors.ts'
 import { SqliteStore } from './job-store.ts'
-import { migrate, readUserVersion } from './migrations.ts'
+import { migrate, NEW_DATABASE_ROWS, readUserVersion } from './migrations.ts'
 import type { OpenStoreOptions, Store } from './types.ts'
 
 export const DATABASE_FILE = 'prunner.db'
@@ -12,35 +12,23 @@ export const DATABASE_FILE = 'prunner.db'
 const DEFAULT_LOCK_TIMEOUT_MS = 10_000
 
 /**
- * Opens `<dataDir>/prunner.db` for this process alone (SPEC §9.2, §9.4). An unreadable file is
- * moved aside and replaced by an empty database. The returned store holds the lock until
- * `close()`; bun:sqlite also closes a database that is garbage-collected, so keep the store
- * referenced for as long as prunner runs.
+ * Opens `<dataDir>/prunner.db` for this process alone (SPEC §9.2, §9.4). A file that is not a
+ * usable SQLite database is an error naming the file; it is never moved or replaced, because it
+ * may hold the only record of finished jobs (issue 5 overrides SPEC §9.4 here). The returned store
+ * holds the lock until `close()`; bun:sqlite also closes a database that is garbage-collected, so
+ * keep the store referenced for as long as prunner runs.
  */
 export function openStore(options: OpenStoreOptions): Store {
   const { dataDir, logger, lockTimeoutMs = DEFAULT_LOCK_TIMEOUT_MS } = options
   const file = join(dataDir, DATABASE_FILE)
-  const target = { file, dataDir, logger, lockTimeoutMs }
   try {
-    return openDatabase(target)
+    return openDatabase({ file, dataDir, logger, lockTimeoutMs })
   } catch (error) {
-    if (!(error instanceof UnreadableDatabaseError)) {
-      throw error
+    if (error instanceof UnreadableDatabaseError) {
+      throw unreadableError(file, error)
     }
 
-    const movedTo = moveAside(file)
-    logger.error('database unreadable, moved aside', { file: movedTo, error: error.message })
-    return openFreshDatabase(target)
-  }
-}
-
-// The file was just moved away, so a second unreadable verdict means SQLite itself cannot create
-// a database here; that is an ordinary open failure, not a reason to loop.
-function openFreshDatabase(target: OpenTarget): Store {
-  try {
-    return openDatabase(target)
-  } catch (error) {
-    throw error instanceof UnreadableDatabaseError ? openError(target.file, error) : error
+    throw error
   }
 }
 
@@ -75,7 +63,7 @@ function openDatabase(target: OpenTarget): Store {
     // The schema version, not the file's existence, tells whether the database is new: an
     // earlier start may have created the file and failed before migrating it.
     const isNew = readUserVersion(db) === 0
-    migrate({ db, logger })
+    migrate({ db, logger, newDatabaseSql: NEW_DATABASE_ROWS })
     return new SqliteStore({ db, logger, isNew })
   } catch (error) {
     closeQuietly(db)
@@ -107,8 +95,8 @@ function closeQuietly(db: Database): void {
 
 const SQLITE_MAGIC = Buffer.from('SQLite format 3\0', 'latin1')
 
-// Judged before SQLite opens the file: once SQLite has tried, closing the connection may delete
-// the -wal file that should be moved aside with it. An empty file is a new database.
+// Judged before SQLite opens the file, so a file that is not a database at all is not even opened
+// for writing. An empty file is a new database.
 function checkHeader(file: string): void {
   const header = Buffer.alloc(SQLITE_MAGIC.length)
   let length: number
@@ -179,32 +167,15 @@ function createPrivateFile(file: string): void {
   }
 }
 
-// A moved-aside database is evidence an operator may need, so it is renamed, never deleted, and
-// an earlier one from the same second is not overwritten.
-function moveAside(file: string): string {
-  const base = `${file}.corrupt-${compactUtcTimestamp(new Date())}`
-  let movedTo = base
-  for (let attempt = 2; existsSync(movedTo); attempt++) {
-    movedTo = `${base}-${attempt}`
-  }
-
-  try {
-    renameSync(file, movedTo)
-    for (const suffix of ['-wal', '-shm', '-journal']) {
-      if (existsSync(file + suffix)) {
-        renameSync(file + suffix, movedTo + suffix)
-      }
-    }
-  } catch (error) {
-    throw openError(file, error)
-  }
-
-  return movedTo
-}
-
-/** `YYYYMMDDTHHMMSSZ` in UTC. */
-function compactUtcTimestamp(date: Date): string {
-  return `${date.toISOString().slice(0, 19).replace(/[-:]/g, '')}Z`
+// The operator has to decide what happens to the file, so the message says what to do.
+function unreadableError(file: string, error: UnreadableDatabaseError): PrunnerError {
+  return new PrunnerError(
+    'DATABASE',
+    `opening database ${file}: ${error.message}; the file was left untouched: restore it from a ` +
+      'backup, or move it (with its -wal file) out of the data directory to start with an empty ' +
+      'database',
+    { cause: error },
+  )
 }
 
 function openError(file: string, error: unknown): PrunnerError {

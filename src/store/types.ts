@@ -18,6 +18,18 @@ export interface Store {
   loadJobs(): JobState[]
   /** One transaction: delete the job and its tasks. */
   deleteJob(id: string): void
+  /** True until the one-time Go `data.json` import of a new database has run (SPEC §9.7). */
+  isDataJsonImportPending(): boolean
+  /** One transaction: write the imported jobs and mark the import done (also with no jobs). */
+  importJobs(jobs: JobState[]): void
+  /** One transaction: remember a task's process group, replacing an older record of that pgid. */
+  recordTaskProcess(record: TaskProcessRecord): void
+  /** One transaction: forget the record of group `pgid` (its task has ended). */
+  forgetTaskProcess(pgid: number): void
+  /** Every remembered task process group, left over from a previous run when read at startup. */
+  loadTaskProcesses(): TaskProcessRecord[]
+  /** One transaction: forget every task process group. */
+  clearTaskProcesses(): void
   /** Releases the database and its lock; later calls do nothing. */
   close(): void
 }
@@ -27,4 +39,19 @@ export interface OpenStoreOptions {
   logger: Logger
   /** How long to wait for another process to let go of the database; default 10000. */
   lockTimeoutMs?: number
+}
+
+/**
+ * A task's process group as recorded when its shell started: enough to find the group after a
+ * crash without ever hitting a process that merely reuses the number (src/lifecycle/orphans.ts).
+ */
+export interface TaskProcessRecord {
+  /** The shell's pid, which is also its process group id. */
+  pgid: number
+  jobId: string
+  task: string
+  /** Field 22 of `/proc/<pgid>/stat`: start time in clock ticks since boot. */
+  startTicks: number
+  /** `/proc/sys/kernel/random/boot_id`: start times are only comparable within one boot. */
+  bootId: string
 }

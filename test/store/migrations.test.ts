@@ -77,7 +77,7 @@ test('does nothing and logs nothing when the schema is current', () => {
   expect(records).toEqual([])
 })
 
-test('creates the job and task tables with the shipped steps', () => {
+test('creates the job, task, meta and task process tables with the shipped steps', () => {
   migrate({ db, logger: capturingLogger().logger })
 
   const tables = db
@@ -85,6 +85,6 @@ test('creates the job and task tables with the shipped steps', () => {
       "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name",
     )
     .all()
-  expect(tables.map((table) => table.name)).toEqual(['jobs', 'tasks'])
+  expect(tables.map((table) => table.name)).toEqual(['jobs', 'meta', 'task_processes', 'tasks'])
   expect(readUserVersion(db)).toBe(MIGRATIONS.length)
 })

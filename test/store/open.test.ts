@@ -52,7 +52,7 @@ describe('a new database', () => {
     store.close()
     const db = new Database(join(dir, 'prunner.db'), { readonly: true })
     expect(db.query('PRAGMA journal_mode').get()).toEqual({ journal_mode: 'wal' })
-    expect(db.query('PRAGMA user_version').get()).toEqual({ user_version: 1 })
+    expect(db.query('PRAGMA user_version').get()).toEqual({ user_version: 2 })
     db.close()
   })
 
@@ -72,7 +72,7 @@ describe('a new database', () => {
       expect.objectContaining({
         level: 'info',
         msg: 'database migrated',
-        fields: { from: 0, to: 1 },
+        fields: { from: 0, to: 2 },
       }),
     )
     expect(second.records.map((record) => record.msg)).not.toContain('database migrated')
@@ -111,7 +111,7 @@ describe('schema versions', () => {
     const error = caught(() => open(dir))
 
     expect(error.code).toBe('DATABASE')
-    expect(error.message).toBe('database schema version 7 is newer than this prunner supports (1)')
+    expect(error.message).toBe('database schema version 7 is newer than this prunner supports (2)')
     expect(readdirSync(dir)).toEqual(['prunner.db'])
     // The failed open must not keep the lock.
     expect(caught(() => open(dir, { lockTimeoutMs: 100 })).message).toContain('newer')
@@ -119,38 +119,25 @@ describe('schema versions', () => {
 })
 
 describe('an unreadable database', () => {
-  test('of garbage bytes is moved aside with its side files and replaced by an empty one', () => {
+  test('of garbage bytes is refused with the file name and left untouched with its side files', () => {
     const dir = tempDir()
+    const file = join(dir, 'prunner.db')
     const garbage = crypto.getRandomValues(new Uint8Array(8192))
     garbage.set(new TextEncoder().encode('not a database'))
-    writeFileSync(join(dir, 'prunner.db'), garbage)
+    writeFileSync(file, garbage)
     writeFileSync(join(dir, 'prunner.db-wal'), 'wal')
-    writeFileSync(join(dir, 'prunner.db-shm'), 'shm')
-    const { logger, records } = capturingLogger()
 
-    const store = openStore({ dataDir: dir, logger })
-    cleanups.push(() => store.close())
+    const error = caught(() => open(dir))
 
-    const moved = readdirSync(dir).filter((name) => name.includes('.corrupt-'))
-    const [base] = moved.filter((name) => !name.endsWith('-wal') && !name.endsWith('-shm'))
-    expect(base).toMatch(/^prunner\.db\.corrupt-\d{8}T\d{6}Z$/)
-    expect(moved.sort()).toEqual([`${base}`, `${base}-shm`, `${base}-wal`])
-    expect(new Uint8Array(readFileSync(join(dir, `${base}`)))).toEqual(garbage)
-    expect(readFileSync(join(dir, `${base}-wal`), 'utf8')).toBe('wal')
-    expect(records).toContainEqual(
-      expect.objectContaining({
-        level: 'error',
-        msg: 'database unreadable, moved aside',
-        fields: expect.objectContaining({ file: join(dir, `${base}`) }),
-      }),
-    )
-    expect(store.isNew).toBe(true)
-    expect(store.loadJobs()).toEqual([])
-    store.insertJob(makeJob(), [])
-    expect(store.loadJobs()).toHaveLength(1)
+    expect(error.code).toBe('DATABASE')
+    expect(error.message).toStartWith(`opening database ${file}: file is not a database; `)
+    expect(error.message).toContain('left untouched')
+    expect(readdirSync(dir).sort()).toEqual(['prunner.db', 'prunner.db-wal'])
+    expect(new Uint8Array(readFileSync(file))).toEqual(garbage)
+    expect(readFileSync(join(dir, 'prunner.db-wal'), 'utf8')).toBe('wal')
   })
 
-  test('that fails its integrity check is moved aside', () => {
+  test('that fails its integrity check is refused and not replaced', () => {
     const dir = tempDir()
     const file = join(dir, 'prunner.db')
     const store = open(dir)
@@ -163,27 +150,13 @@ describe('an unreadable database', () => {
     bytes.fill(0x5a, 4096, bytes.length - 4096)
     writeFileSync(file, bytes)
 
-    const { logger, records } = capturingLogger()
-    const fresh = openStore({ dataDir: dir, logger })
-    cleanups.push(() => fresh.close())
+    const error = caught(() => open(dir))
 
-    expect(fresh.loadJobs()).toEqual([])
-    expect(records.map((record) => record.msg)).toContain('database unreadable, moved aside')
-    expect(readdirSync(dir).some((name) => /^prunner\.db\.corrupt-\d{8}T\d{6}Z$/.test(name))).toBe(
-      true,
-    )
-  })
-
-  test('moved aside twice within one second keeps both copies', () => {
-    const dir = tempDir()
-    for (let round = 0; round < 2; round++) {
-      writeFileSync(join(dir, 'prunner.db'), `garbage round ${round} `.repeat(100))
-      openStore({ dataDir: dir, logger: silentLogger() }).close()
-    }
-
-    const moved = readdirSync(dir).filter((name) => name.includes('.corrupt-'))
-    const contents = moved.map((name) => readFileSync(join(dir, name), 'utf8').slice(0, 15))
-    expect(contents.sort()).toEqual(['garbage round 0', 'garbage round 1'])
+    expect(error.code).toBe('DATABASE')
+    expect(error.message).toStartWith(`opening database ${file}: `)
+    expect(error.message).toContain('restore it from a backup')
+    expect(readdirSync(dir).filter((name) => name.includes('corrupt'))).toEqual([])
+    expect(readFileSync(file).subarray(4096, 8192)).toEqual(bytes.subarray(4096, 8192))
   })
 })
 
@@ -196,7 +169,6 @@ describe('exclusive hold in one process', () => {
 
     expect(error.code).toBe('DATABASE')
     expect(error.message).toBe(`data directory ${dir} is in use by another prunner process`)
-    expect(readdirSync(dir).some((name) => name.includes('corrupt'))).toBe(false)
     first.close()
     expect(open(dir, { lockTimeoutMs: 100 }).loadJobs()).toEqual([])
   })
