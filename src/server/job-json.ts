@@ -1,6 +1,6 @@
 import type { JobState, TaskState } from '../scheduler/index.ts'
 import { formatApiTime, formatApiTimeOrNull } from '../shared/time.ts'
-import { sortedCopy } from './json.ts'
+import { RawJson, sortedCopy, stringifyJson } from './json.ts'
 
 /** A task as the API shows it (SPEC §8.4); optional keys are absent rather than undefined. */
 export interface TaskJson {
@@ -51,6 +51,26 @@ export function toJobJson(job: JobState): JobJson {
     ...(hasVariables ? { variables: sortedCopy(job.variables) as Record<string, unknown> } : {}),
     user: job.user,
   }
+}
+
+const finishedJobTexts = new WeakMap<JobState, RawJson>()
+
+/**
+ * A job for `/pipelines/jobs`, which clients poll every few seconds with thousands of retained
+ * jobs: a finished job never changes again, so its JSON text is made once and reused.
+ */
+export function toJobListEntry(job: JobState): JobJson | RawJson {
+  const isFinished = job.completed || (job.canceled && job.start === null)
+  if (!isFinished) {
+    return toJobJson(job)
+  }
+
+  let text = finishedJobTexts.get(job)
+  if (text === undefined) {
+    text = new RawJson(stringifyJson(toJobJson(job)))
+    finishedJobTexts.set(job, text)
+  }
+  return text
 }
 
 export function toTaskJson(task: TaskState): TaskJson {

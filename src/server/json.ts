@@ -34,8 +34,17 @@ export function sortedCopy(value: unknown): unknown {
   return copy
 }
 
+/** JSON text made earlier, inserted as it is by `stringifyJson`. */
+export class RawJson {
+  constructor(readonly text: string) {}
+}
+
 /** One JSON value as text, keys in insertion order except for `sortedCopy` objects. */
 export function stringifyJson(value: unknown): string {
+  if (value instanceof RawJson) {
+    return value.text
+  }
+
   if (Array.isArray(value)) {
     return `[${value.map((item) => stringifyJson(item ?? null)).join(',')}]`
   }

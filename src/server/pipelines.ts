@@ -1,7 +1,7 @@
 import { Elysia } from 'elysia'
 import type { SchedulerApi } from '../scheduler/index.ts'
 import { authenticatedUser } from './guard.ts'
-import { toJobJson } from './job-json.ts'
+import { toJobListEntry } from './job-json.ts'
 import { errorJsonResponse, jsonResponse } from './responses.ts'
 import { parseScheduleBody } from './schedule-body.ts'
 
@@ -15,7 +15,7 @@ export function pipelineRoutes(scheduler: SchedulerApi) {
       .get('/pipelines/jobs', () =>
         jsonResponse({
           pipelines: scheduler.listPipelines(),
-          jobs: scheduler.listJobs().map(toJobJson),
+          jobs: scheduler.listJobs().map(toJobListEntry),
         }),
       )
       // Clients send no Content-Type: the body is read as text and parsed here, never by Elysia.
