@@ -98,16 +98,33 @@ function readTask(scope: Scope, name: string, entry: Field): TaskDraft | undefin
   }
 }
 
+/**
+ * Log files are named `<task>-stdout.log` and `<task>-stderr.log`; with that 11-byte suffix a name
+ * of more bytes than this would exceed the 255-byte file name limit (NAME_MAX) of common systems.
+ */
+const TASK_NAME_MAX_BYTES = 244
+
 /** V11, V12: task names become file and URL path parts, and `on_error` names the handler. */
 function checkTaskName(scope: Scope, name: string, keyNode: Node): void {
-  if (name === '' || name === '.' || name === '..' || /[/\\]/.test(name)) {
-    const rule = 'must not be empty, "." or "..", or contain "/" or "\\"'
+  if (!isUsableTaskName(name)) {
+    const rule = `must not be empty, "." or "..", or contain "/", "\\" or a NUL byte, and must be at most ${TASK_NAME_MAX_BYTES} bytes`
     scope.ctx.error(keyNode, `${scope.prefix}invalid task name "${name}": ${rule}`)
   }
 
   if (name === 'on_error') {
     scope.ctx.error(keyNode, `${scope.prefix}task name "on_error" is reserved`)
   }
+}
+
+function isUsableTaskName(name: string): boolean {
+  return (
+    name !== '' &&
+    name !== '.' &&
+    name !== '..' &&
+    !/[/\\]/.test(name) &&
+    !name.includes('\0') &&
+    Buffer.byteLength(name) <= TASK_NAME_MAX_BYTES
+  )
 }
 
 function scriptOf(settings: Settings): string[] {

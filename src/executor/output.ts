@@ -1,6 +1,7 @@
 import { closeSync, fchmodSync, fstatSync, openSync, write, writeSync } from 'node:fs'
 import type { ReadableStreamDefaultReader } from 'node:stream/web'
 import { errorMessage } from '../shared/errors.ts'
+import type { OutputSource } from './launch.ts'
 
 /**
  * One task log file. A failed write is remembered rather than thrown, so the pipe keeps being
@@ -75,15 +76,18 @@ export class OutputFile {
   }
 }
 
-/** Copies a stream into a file chunk by chunk; awaiting each write is the backpressure. */
+/**
+ * Copies a stream into a file chunk by chunk; awaiting each write is the backpressure. Once the
+ * stream ends or is closed, the source's descriptor is released.
+ */
 export class OutputPump {
   readonly done: Promise<void>
   readonly #reader: ReadableStreamDefaultReader<Uint8Array>
 
   /** Call right after spawning: Bun buffers a child's output without limit until a reader attaches. */
-  constructor(stream: ReadableStream<Uint8Array>, file: OutputFile) {
-    this.#reader = stream.getReader()
-    this.done = this.#pump(file)
+  constructor(source: OutputSource, file: OutputFile) {
+    this.#reader = source.stream.getReader()
+    this.done = this.#pump(file).finally(() => source.release())
   }
 
   /** Stops reading; the writer then gets SIGPIPE or EPIPE on its next write. */

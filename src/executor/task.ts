@@ -101,10 +101,10 @@ class TaskRun implements RunningTask {
   }
 
   #launch(program: string, files: LogFiles): void {
-    const { lines, shell, env, cwd, allowFailure, logger } = this.#options
+    const { lines, shell, env, cwd, allowFailure, scratchDir, logger } = this.#options
     let launched: Launched
     try {
-      launched = launchShell({ program, lines, cwd, env, allowFailure })
+      launched = launchShell({ program, lines, cwd, env, allowFailure, scratchDir })
     } catch (error) {
       this.#complete(nonExitFailure(`starting shell "${shell}": ${describeSpawnError(error)}`))
       return
@@ -115,8 +115,8 @@ class TaskRun implements RunningTask {
     this.#pid = shellProcess.pid
     // Attach the readers before anything else can run, so Bun never buffers output unbounded.
     this.#pumps = [
-      new OutputPump(shellProcess.stdout, files.stdout),
-      new OutputPump(shellProcess.stderr, files.stderr),
+      new OutputPump(launched.stdout, files.stdout),
+      new OutputPump(launched.stderr, files.stderr),
     ]
     this.#killSequence = new KillSequence({
       pgid: shellProcess.pid,

@@ -13,6 +13,11 @@ export interface TaskRunOptions {
   stderrPath: string
   allowFailure: boolean
   logger: Logger
+  /**
+   * Where each task gets a private 0700 directory for its driver script (SPEC §6.2) and status
+   * file, removed when the task ends; defaults to the system temp directory.
+   */
+  scratchDir?: string
   /** Delay between SIGINT and SIGKILL; SPEC §6.7 fixes it at 2 s, tests may shorten it. */
   killGraceMs?: number
 }

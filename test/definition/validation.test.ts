@@ -189,7 +189,8 @@ describe('validation rules (SPEC §4.6)', () => {
   })
 
   test('V11 rejects task names that are unsafe as path parts', () => {
-    const rule = 'must not be empty, "." or "..", or contain "/" or "\\"'
+    const rule =
+      'must not be empty, "." or "..", or contain "/", "\\" or a NUL byte, and must be at most 244 bytes'
     expect(
       errorsOf('tasks:', '  "": ~', '  ".": ~', '  "..": ~', '  a/b: ~', '  "a\\\\b": ~'),
     ).toEqual([
@@ -198,6 +199,18 @@ describe('validation rules (SPEC §4.6)', () => {
       `6:7: ${P}invalid task name "..": ${rule}`,
       `7:7: ${P}invalid task name "a/b": ${rule}`,
       `8:7: ${P}invalid task name "a\\b": ${rule}`,
+    ])
+  })
+
+  test('V11 rejects a NUL byte and names whose log file names would exceed 255 bytes', () => {
+    const rule =
+      'must not be empty, "." or "..", or contain "/", "\\" or a NUL byte, and must be at most 244 bytes'
+    // 244 bytes plus "-stdout.log" is exactly 255; "é" takes two bytes in UTF-8.
+    const longest = 'x'.repeat(244)
+    const tooLong = `${'x'.repeat(243)}é`
+    expect(errorsOf('tasks:', `  ${longest}: ~`, `  ${tooLong}: ~`, '  "a\\0b": ~')).toEqual([
+      `5:7: ${P}invalid task name "${tooLong}": ${rule}`,
+      `6:7: ${P}invalid task name "a\0b": ${rule}`,
     ])
   })
 
