@@ -46,7 +46,12 @@ export class SchedulerHarness {
       PATH: `${this.binDir}:${process.env.PATH ?? '/usr/bin:/bin'}`,
     }
     this.scheduler = new Scheduler({
-      store: { insertJob: commit, saveJob: commit, deleteJob: (id) => this.committed.delete(id) },
+      store: {
+        insertJob: commit,
+        saveJob: commit,
+        saveJobs: (jobs) => jobs.forEach(commit),
+        deleteJob: (id) => this.committed.delete(id),
+      },
       hooks: {
         onJobChanged: (job) => options.onJobChanged?.(job, this.scheduler),
         onTaskSpawned: (job, task, pid) => this.pids.set(`${job.id}/${task.name}`, pid),

@@ -52,15 +52,77 @@ describe('scheduler wait-list processing', () => {
   })
 })
 
+describe('scheduler persistence', () => {
+  test('commits every change of one turn in one transaction before any timer or I/O runs', async () => {
+    const store = new MapStore()
+    const { scheduler } = makeScheduler(pipeline(), Date.now, store)
+    const { jobId } = await scheduler.schedule({ pipeline: 'p', partition: '', user: '' })
+    const seenByTimer = await new Promise<JobState | undefined>((resolve) =>
+      setTimeout(() => resolve(store.jobs.get(jobId)), 0),
+    )
+
+    expect(store.inserts).toBe(1)
+    expect(store.batches).toBe(1)
+    expect(seenByTimer?.completed).toBe(true)
+    expect(seenByTimer?.start).not.toBeNull()
+  })
+
+  test('never writes a removed job back from a pending change', async () => {
+    const store = new MapStore()
+    const { scheduler } = makeScheduler(pipeline(), Date.now, store)
+    const { jobId } = await scheduler.schedule({ pipeline: 'p', partition: '', user: '' })
+    expect(scheduler.removeJob(jobId)).toBe(true)
+    await new Promise((resolve) => setTimeout(resolve, 0))
+
+    expect(store.jobs.has(jobId)).toBe(false)
+    expect(scheduler.getJob(jobId)).toBeUndefined()
+  })
+})
+
+/** Records what the scheduler commits, and how often. */
+class MapStore {
+  readonly jobs = new Map<string, JobState>()
+  inserts = 0
+  batches = 0
+
+  insertJob(job: JobState, replaced: JobState[]): void {
+    this.inserts++
+    for (const each of [job, ...replaced]) {
+      this.jobs.set(each.id, structuredClone(each))
+    }
+  }
+
+  saveJob(job: JobState): void {
+    this.jobs.set(job.id, structuredClone(job))
+  }
+
+  saveJobs(jobs: JobState[]): void {
+    this.batches++
+    for (const job of jobs) {
+      this.saveJob(job)
+    }
+  }
+
+  deleteJob(id: string): void {
+    this.jobs.delete(id)
+  }
+}
+
 function makeScheduler(
   definition: PipelineDefinition,
   now: () => number = Date.now,
+  store: MapStore | undefined = undefined,
 ): { scheduler: Scheduler; records: LogRecord[] } {
   const dir = mkdtempSync(join(tmpdir(), 'prunner-scheduler-'))
   dirs.push(dir)
   const records: LogRecord[] = []
   const scheduler = new Scheduler({
-    store: { insertJob: () => {}, saveJob: () => {}, deleteJob: () => {} },
+    store: store ?? {
+      insertJob: () => {},
+      saveJob: () => {},
+      saveJobs: () => {},
+      deleteJob: () => {},
+    },
     logger: new Logger({ level: 'debug', sink: (record) => records.push(record) }),
     dataDir: join(dir, 'data'),
     cwd: dir,
