@@ -7,6 +7,12 @@ export type GroupSignal = 'SIGINT' | 'SIGKILL'
  * that nobody reaps must not keep its task open (SPEC §6.7).
  */
 export function isGroupAlive(pgid: number): boolean {
+  // The cheap probe first: an empty group (the usual case once a shell has exited) needs no
+  // scan of /proc, which costs a read per process on the machine.
+  if (!probeGroup(pgid)) {
+    return false
+  }
+
   if (process.platform === 'linux') {
     const alive = scanProcForLiveMember(pgid)
     if (alive !== undefined) {
@@ -14,7 +20,7 @@ export function isGroupAlive(pgid: number): boolean {
     }
   }
 
-  return probeGroup(pgid)
+  return true
 }
 
 /**
