@@ -125,8 +125,11 @@ export class EventHub {
   }
 
   #reportQueued(job: JobState): void {
+    // The live job, not only the snapshot: the scheduler commits (and reports) the start of a
+    // job that starts at once in a later microtask than this one.
     const snapshot = this.#snapshots.get(job.id)
-    if (snapshot !== undefined && !snapshot.isStarted) {
+    const isWaiting = job.start === null && !job.canceled && !job.completed
+    if (snapshot !== undefined && !snapshot.isStarted && isWaiting) {
       this.#emit({ type: 'job.queued', data: jobEventData(job) })
     }
   }
