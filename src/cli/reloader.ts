@@ -33,6 +33,11 @@ export function createReloader(options: {
 
   const reloadOnce = async (): Promise<void> => {
     const next = await loadDefinitions({ path: options.path, pattern: options.pattern })
+    // A shutdown that began while the files were read keeps the definitions it started with.
+    if (isStopped) {
+      return
+    }
+
     if (next.errors.length > 0) {
       for (const diagnostic of next.errors) {
         logger.error('definition error', diagnosticFields(diagnostic))

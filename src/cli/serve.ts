@@ -144,8 +144,13 @@ async function startServer(
     const forced = shutdown.forced.then(() => scheduler.shutdown('forced'))
     await Promise.race([scheduler.shutdown(mode), forced])
     retention?.stop()
-    await http.stop(shutdown.mode() === 'forced')
+    // A forced signal that arrives while in-flight requests are awaited cuts them off.
+    await Promise.race([
+      http.stop(shutdown.mode() === 'forced'),
+      shutdown.forced.then(() => http.stop(true)),
+    ])
     reaper?.stop()
+    scheduler.flush()
     closeStore(store, cliLogger)
     cliLogger.info('shutdown complete', { mode: shutdown.mode() })
     return 0

@@ -38,6 +38,7 @@ export interface SchedulerOptions {
 export type ShutdownMode = 'graceful' | 'forced'
 
 const SHUTDOWN_CANCEL_REASON = 'job canceled: prunner is shutting down'
+const FLUSH_RETRY_MS = 1000
 
 /**
  * Admission, wait lists, job starts, cancels and completions (SPEC §5). All state changes run
@@ -55,6 +56,7 @@ export class Scheduler implements SchedulerApi {
   #lastSeq = 0
   readonly #dirtyJobs = new Set<JobState>()
   #isFlushQueued = false
+  #retryFlushTimer: ReturnType<typeof setTimeout> | undefined
   #shutdownMode: ShutdownMode | undefined
   #idleWaiters: (() => void)[] = []
 
@@ -92,6 +94,11 @@ export class Scheduler implements SchedulerApi {
    * canceled, running jobs keep their snapshot, and every wait list is processed.
    */
   setDefinitions(definitions: ReadonlyMap<string, PipelineDefinition>): void {
+    // Queued jobs stay queued through a shutdown (SPEC §10.1), whatever a late reload says.
+    if (this.#shutdownMode !== undefined) {
+      return
+    }
+
     this.#definitions = definitions
     for (const [pipeline, list] of this.#waitLists) {
       if (definitions.has(pipeline)) {
@@ -99,9 +106,11 @@ export class Scheduler implements SchedulerApi {
       }
 
       for (const job of [...list]) {
-        const copy = cancelQueuedCopy(job, `pipeline "${pipeline}" is no longer defined`)
-        this.#persist(copy)
-        this.#applyQueuedCancel(job, copy)
+        this.#applyQueuedCancel(
+          job,
+          cancelQueuedCopy(job, `pipeline "${pipeline}" is no longer defined`),
+        )
+        this.#persist(job)
       }
     }
     this.processAllWaitLists()
@@ -234,8 +243,13 @@ export class Scheduler implements SchedulerApi {
       return false
     }
 
-    // A pending write of this job must not bring it back after the delete.
+    // A pending write of this job must not bring it back after the delete; one that failed
+    // keeps the job until it is written.
     this.#flush()
+    if (this.#dirtyJobs.has(job)) {
+      return false
+    }
+
     this.#options.store.deleteJob(id)
     this.#jobs.delete(id)
     return true
@@ -256,6 +270,13 @@ export class Scheduler implements SchedulerApi {
       queued += list.length
     }
     return { running: this.#runs.size, queued }
+  }
+
+  /** Commits pending changes now and stops retrying; for the last step before the store closes. */
+  flush(): void {
+    this.#flush()
+    clearTimeout(this.#retryFlushTimer)
+    this.#retryFlushTimer = undefined
   }
 
   /**
@@ -288,9 +309,8 @@ export class Scheduler implements SchedulerApi {
 
   #restoreQueued(job: JobState): void {
     if (!this.#definitions.has(job.pipeline)) {
-      const copy = cancelQueuedCopy(job, `pipeline "${job.pipeline}" is no longer defined`)
-      this.#persist(copy)
-      Object.assign(job, copy)
+      Object.assign(job, cancelQueuedCopy(job, `pipeline "${job.pipeline}" is no longer defined`))
+      this.#persist(job)
       return
     }
 
@@ -447,9 +467,16 @@ export class Scheduler implements SchedulerApi {
       this.#options.store.saveJobs(jobs)
       this.#dirtyJobs.clear()
     } catch {
-      // The store has logged `persisting state failed`.
+      // The store has logged `persisting state failed`; try again even if no job changes.
+      this.#retryFlushTimer ??= setTimeout(() => {
+        this.#retryFlushTimer = undefined
+        this.#flush()
+      }, FLUSH_RETRY_MS)
       return
     }
+
+    clearTimeout(this.#retryFlushTimer)
+    this.#retryFlushTimer = undefined
 
     for (const job of jobs) {
       this.#options.hooks?.onJobChanged?.(job)

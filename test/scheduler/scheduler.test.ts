@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import type { PipelineDefinition } from '../../src/definition/types.ts'
 import { Logger, type LogRecord } from '../../src/log/index.ts'
 import { type JobState, Scheduler } from '../../src/scheduler/index.ts'
+import { waitFor } from '../helpers/wait.ts'
 
 const dirs: string[] = []
 
@@ -79,11 +80,40 @@ describe('scheduler persistence', () => {
   })
 })
 
-/** Records what the scheduler commits, and how often. */
+describe('scheduler after a failed commit', () => {
+  test('keeps a job whose last change is not stored yet from being removed, and retries', async () => {
+    const store = new MapStore()
+    const { scheduler } = makeScheduler(pipeline(), Date.now, store)
+    store.isFailing = true
+    const { jobId } = await scheduler.schedule({ pipeline: 'p', partition: '', user: '' })
+    await Promise.resolve()
+
+    expect(store.jobs.get(jobId)?.completed).toBe(false)
+    expect(scheduler.removeJob(jobId)).toBe(false)
+    store.isFailing = false
+    await waitFor(() => store.jobs.get(jobId)?.completed === true, { what: 'the retried commit' })
+    expect(scheduler.removeJob(jobId)).toBe(true)
+    expect(store.jobs.has(jobId)).toBe(false)
+  })
+
+  test('ignores new definitions once shutting down, so queued jobs stay queued', async () => {
+    const store = new MapStore()
+    const { scheduler } = makeScheduler(pipeline(), Date.now, store)
+    scheduler.restore([queuedJob('a', 1, { startDelayMs: 3_600_000, created: Date.now() })])
+    await scheduler.shutdown('graceful')
+    scheduler.setDefinitions(new Map())
+
+    expect(scheduler.getJob('a')?.canceled).toBe(false)
+    expect(scheduler.counts().queued).toBe(1)
+  })
+})
+
+/** Records what the scheduler commits, and how often; `isFailing` makes batch writes throw. */
 class MapStore {
   readonly jobs = new Map<string, JobState>()
   inserts = 0
   batches = 0
+  isFailing = false
 
   insertJob(job: JobState, replaced: JobState[]): void {
     this.inserts++
@@ -97,6 +127,10 @@ class MapStore {
   }
 
   saveJobs(jobs: JobState[]): void {
+    if (this.isFailing) {
+      throw new Error('disk full')
+    }
+
     this.batches++
     for (const job of jobs) {
       this.saveJob(job)
