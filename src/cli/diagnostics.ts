@@ -1,4 +1,4 @@
-import type { Diagnostic } from '../definition/types.ts'
+import type { Diagnostic } from '../definition/index.ts'
 
 /** Log fields of a definition diagnostic (SPEC §4.7). */
 export function diagnosticFields(diagnostic: Diagnostic): Record<string, unknown> {

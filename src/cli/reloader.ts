@@ -1,5 +1,5 @@
+import type { DefinitionSet } from '../definition/index.ts'
 import { definitionsEqual, loadDefinitions } from '../definition/index.ts'
-import type { DefinitionSet } from '../definition/types.ts'
 import type { Logger } from '../log/index.ts'
 import { errorMessage } from '../shared/errors.ts'
 import { diagnosticFields } from './diagnostics.ts'

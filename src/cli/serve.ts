@@ -1,8 +1,8 @@
 import { join } from 'node:path'
 import type { Config } from '../config/index.ts'
 import { loadEnvFiles, resolveSecret } from '../config/index.ts'
+import type { DefinitionSet } from '../definition/index.ts'
 import { formatDiagnostic, loadDefinitions } from '../definition/index.ts'
-import type { DefinitionSet } from '../definition/types.ts'
 import { EventHub } from '../events/index.ts'
 import { resolveDefaultShell } from '../executor/index.ts'
 import {

@@ -1,6 +1,5 @@
 export { EventHub, type EventListener, type Resume } from './event-hub.ts'
 export {
-  isJobFinished,
   isTaskFinished,
   JOB_STATUSES,
   type JobStatus,

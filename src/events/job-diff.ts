@@ -1,6 +1,7 @@
 import type { JobState, TaskState, TaskStatus } from '../scheduler/index.ts'
+import { isJobFinished } from '../scheduler/index.ts'
 import { formatApiTimeOrNull } from '../shared/time.ts'
-import { isJobFinished, isTaskFinished, jobStatus } from './job-status.ts'
+import { isTaskFinished, jobStatus } from './job-status.ts'
 import type { EventType, JobEventData, TaskEventData } from './types.ts'
 
 /** What the hub remembers of a job between two commits, to see what changed. */

@@ -17,11 +17,6 @@ export function jobStatus(job: JobState): JobStatus {
   return job.start === null ? 'queued' : 'running'
 }
 
-/** A job that will not change any more: completed, or canceled before it started. */
-export function isJobFinished(job: JobState): boolean {
-  return job.completed || (job.canceled && job.start === null)
-}
-
 export function isTaskFinished(status: TaskStatus): boolean {
   return status !== 'waiting' && status !== 'running'
 }

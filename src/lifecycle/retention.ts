@@ -1,9 +1,9 @@
 import { rmSync } from 'node:fs'
-import { join } from 'node:path'
-import type { PipelineDefinition } from '../definition/types.ts'
+import type { PipelineDefinition } from '../definition/index.ts'
 import type { Logger } from '../log/index.ts'
 import type { JobState, Scheduler } from '../scheduler/index.ts'
 import { errorMessage } from '../shared/errors.ts'
+import { jobLogDir } from '../store/index.ts'
 
 /** SPEC §9.6: a pass at startup, every 60 s, after every completion and after every reload. */
 export const RETENTION_INTERVAL_MS = 60_000
@@ -103,7 +103,7 @@ export function runRetentionPass(options: {
 
     removed++
     logger.info('job removed', { jobId: job.id, pipeline: job.pipeline, reason })
-    removeLogDir(join(options.dataDir, 'logs', job.id), logger)
+    removeLogDir(jobLogDir(options.dataDir, job.id), logger)
   }
   return removed
 }

@@ -1,5 +1,5 @@
-import type { PipelineDefinition } from '../definition/types.ts'
-import type { JobState } from './types.ts'
+import type { PipelineDefinition } from '../definition/index.ts'
+import type { JobState } from '../store/index.ts'
 
 export type AdmissionDecision =
   | { kind: 'start' }

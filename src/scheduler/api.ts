@@ -1,4 +1,4 @@
-import type { JobState } from './types.ts'
+import type { JobState } from '../store/index.ts'
 
 /** What a schedule request asks for, after the server has parsed the body and the token. */
 export interface ScheduleRequest {

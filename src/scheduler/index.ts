@@ -1,3 +1,9 @@
+export {
+  isJobFinished,
+  type JobState,
+  type PipelineSnapshot,
+  type TaskState,
+  type TaskStatus,
+} from '../store/index.ts'
 export type { PipelineInfo, ScheduleRequest, SchedulerApi } from './api.ts'
 export { Scheduler, type SchedulerOptions, type ShutdownMode } from './scheduler.ts'
-export type { JobState, PipelineSnapshot, TaskState, TaskStatus } from './types.ts'

@@ -1,12 +1,11 @@
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
-import type { HandlerDefinition, TaskDefinition } from '../definition/types.ts'
+import type { HandlerDefinition, TaskDefinition } from '../definition/index.ts'
 import { type RunningTask, startTask, type TaskOutcome } from '../executor/index.ts'
 import type { Logger } from '../log/index.ts'
 import { errorMessage } from '../shared/errors.ts'
+import { type JobState, jobLogDir, type TaskState, taskLogPaths } from '../store/index.ts'
 import { renderTemplate } from '../template/index.ts'
 import { readLogTail } from './log-tail.ts'
-import type { JobState, TaskState } from './types.ts'
 
 export const ON_ERROR_TASK = 'on_error'
 
@@ -139,9 +138,12 @@ export class JobRun {
     extraData: Record<string, unknown>,
   ): void {
     const { job } = this
-    const logDir = join(this.#options.dataDir, 'logs', job.id)
-    const stdoutPath = join(logDir, `${task.name}-stdout.log`)
-    const stderrPath = join(logDir, `${task.name}-stderr.log`)
+    const logDir = jobLogDir(this.#options.dataDir, job.id)
+    const { stdout: stdoutPath, stderr: stderrPath } = taskLogPaths(
+      this.#options.dataDir,
+      job.id,
+      task.name,
+    )
     const data = { ...job.variables, ...extraData, __jobID: job.id }
     let running: RunningTask
     try {
@@ -269,7 +271,6 @@ export class JobRun {
 
   #runHandler(handler: HandlerDefinition, failed: TaskState): void {
     this.#phase = 'handler'
-    const logDir = join(this.#options.dataDir, 'logs', this.job.id)
     const task: TaskState = {
       name: ON_ERROR_TASK,
       dependsOn: [],
@@ -285,12 +286,13 @@ export class JobRun {
       jobId: this.job.id,
       failedTask: failed.name,
     })
+    const failedLogs = taskLogPaths(this.#options.dataDir, this.job.id, failed.name)
     this.#launch(task, handler, {
       failedTaskName: failed.name,
       failedTaskExitCode: failed.exitCode,
       failedTaskError: failed.error ?? '',
-      failedTaskStdout: readLogTail(join(logDir, `${failed.name}-stdout.log`)),
-      failedTaskStderr: readLogTail(join(logDir, `${failed.name}-stderr.log`)),
+      failedTaskStdout: readLogTail(failedLogs.stdout),
+      failedTaskStderr: readLogTail(failedLogs.stderr),
     })
   }
 

@@ -1,6 +1,6 @@
-import type { PipelineDefinition } from '../definition/types.ts'
+import type { PipelineDefinition } from '../definition/index.ts'
+import type { JobState, PipelineSnapshot } from '../store/index.ts'
 import type { ScheduleRequest } from './api.ts'
-import type { JobState, PipelineSnapshot } from './types.ts'
 
 const INTERRUPTED = 'interrupted: prunner stopped while the job was running'
 

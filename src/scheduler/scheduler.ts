@@ -1,14 +1,18 @@
-import { join } from 'node:path'
-import type { PipelineDefinition } from '../definition/types.ts'
+import type { PipelineDefinition } from '../definition/index.ts'
 import type { Logger } from '../log/index.ts'
 import { PrunnerError } from '../shared/errors.ts'
-import type { Store } from '../store/index.ts'
+import {
+  isJobFinished,
+  type JobState,
+  type Store,
+  type TaskState,
+  taskLogPaths,
+} from '../store/index.ts'
 import { decideAdmission, isSchedulable } from './admission.ts'
 import type { PipelineInfo, ScheduleRequest, SchedulerApi } from './api.ts'
 import { type DelayTimer, startDelayTimer } from './delay-timer.ts'
 import { JobRun } from './job-run.ts'
 import { cancelQueuedCopy, createJob, interruptRunningJob } from './job-state.ts'
-import type { JobState, TaskState } from './types.ts'
 
 /** Optional observers of the scheduler, for lifecycle features and live events. */
 export interface SchedulerHooks {
@@ -238,8 +242,7 @@ export class Scheduler implements SchedulerApi {
    */
   removeJob(id: string): boolean {
     const job = this.#jobs.get(id)
-    const isFinished = job !== undefined && (job.completed || (job.canceled && job.start === null))
-    if (!isFinished) {
+    if (job === undefined || !isJobFinished(job)) {
       return false
     }
 
@@ -256,8 +259,7 @@ export class Scheduler implements SchedulerApi {
   }
 
   logFiles(jobId: string, task: string): { stdout: string; stderr: string } {
-    const dir = join(this.#options.dataDir, 'logs', jobId)
-    return { stdout: join(dir, `${task}-stdout.log`), stderr: join(dir, `${task}-stderr.log`) }
+    return taskLogPaths(this.#options.dataDir, jobId, task)
   }
 
   isShuttingDown(): boolean {

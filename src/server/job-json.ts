@@ -1,4 +1,4 @@
-import type { JobState, TaskState } from '../scheduler/index.ts'
+import { isJobFinished, type JobState, type TaskState } from '../scheduler/index.ts'
 import { formatApiTime, formatApiTimeOrNull } from '../shared/time.ts'
 import { RawJson, sortedCopy, stringifyJson } from './json.ts'
 
@@ -60,8 +60,7 @@ const finishedJobTexts = new WeakMap<JobState, RawJson>()
  * jobs: a finished job never changes again, so its JSON text is made once and reused.
  */
 export function toJobListEntry(job: JobState): JobJson | RawJson {
-  const isFinished = job.completed || (job.canceled && job.start === null)
-  if (!isFinished) {
+  if (!isJobFinished(job)) {
     return toJobJson(job)
   }
 

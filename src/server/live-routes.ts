@@ -1,6 +1,6 @@
 import { Elysia } from 'elysia'
-import { createEventStream, type EventHub, isJobFinished, isTaskFinished } from '../events/index.ts'
-import type { SchedulerApi } from '../scheduler/index.ts'
+import { createEventStream, type EventHub, isTaskFinished } from '../events/index.ts'
+import { isJobFinished, type SchedulerApi } from '../scheduler/index.ts'
 import { PrunnerError } from '../shared/errors.ts'
 import { authenticatedUser } from './guard.ts'
 import { canonicalJobId } from './job-id.ts'

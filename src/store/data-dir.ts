@@ -28,3 +28,18 @@ function requireDirectory(dir: string): void {
     throw new PrunnerError('DATA_DIR', `creating data directory ${dir}: not a directory`)
   }
 }
+
+/** `<data>/logs/<job-id>`: where a job's task logs live (SPEC §9.1). */
+export function jobLogDir(dataDir: string, jobId: string): string {
+  return join(dataDir, 'logs', jobId)
+}
+
+/** A task's two log files; the handler's task name is `on_error`. */
+export function taskLogPaths(
+  dataDir: string,
+  jobId: string,
+  task: string,
+): { stdout: string; stderr: string } {
+  const dir = jobLogDir(dataDir, jobId)
+  return { stdout: join(dir, `${task}-stdout.log`), stderr: join(dir, `${task}-stderr.log`) }
+}

@@ -1,7 +1,7 @@
 import type { Database, Statement } from 'bun:sqlite'
 import type { Logger } from '../log/index.ts'
-import type { JobState, TaskState } from '../scheduler/types.ts'
 import { errorMessage, PrunnerError } from '../shared/errors.ts'
+import type { JobState, TaskState } from './job-types.ts'
 import { fromJobRow, fromTaskRow, type JobRow, type TaskRow, toJobRow, toTaskRow } from './rows.ts'
 import { TaskProcesses } from './task-processes.ts'
 import type { Store, TaskProcessRecord } from './types.ts'

@@ -1,4 +1,4 @@
-import type { JobState, PipelineSnapshot, TaskState, TaskStatus } from '../scheduler/types.ts'
+import type { JobState, PipelineSnapshot, TaskState, TaskStatus } from './job-types.ts'
 
 /** A `jobs` row as bun:sqlite returns it and as the statements bind it. */
 export type JobRow = {

@@ -1,5 +1,5 @@
 import type { Logger } from '../log/index.ts'
-import type { JobState } from '../scheduler/types.ts'
+import type { JobState } from './job-types.ts'
 
 /**
  * Durable job state (SPEC §9). Every write method runs in one transaction and throws

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'bun:test'
 import type { PipelineDefinition } from '../../src/definition/types.ts'
 import { decideAdmission, isSchedulable } from '../../src/scheduler/admission.ts'
-import type { JobState } from '../../src/scheduler/types.ts'
+import type { JobState } from '../../src/store/job-types.ts'
 
 function pipeline(overrides: Partial<PipelineDefinition> = {}): PipelineDefinition {
   return {

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Logger, type LogRecord } from '../../src/log/index.ts'
-import type { JobState, TaskState } from '../../src/scheduler/types.ts'
+import type { JobState, TaskState } from '../../src/store/job-types.ts'
 
 /** A fresh directory under the OS temp dir; `remove()` deletes it with everything inside. */
 export function makeTempDir(): { dir: string; remove: () => void } {

@@ -1,4 +1,4 @@
-import type { HandlerDefinition, TaskDefinition } from '../definition/types.ts'
+import type { HandlerDefinition, TaskDefinition } from '../definition/index.ts'
 
 /** The part of a pipeline's definition a job copies when it is accepted (SPEC §5.2). */
 export interface PipelineSnapshot {
@@ -43,4 +43,9 @@ export interface JobState {
   snapshot: PipelineSnapshot
   /** Task order (SPEC §5.8), the `on_error` handler appended once it starts. */
   tasks: TaskState[]
+}
+
+/** A job that will not change any more (SPEC §1): completed, or canceled before it started. */
+export function isJobFinished(job: Pick<JobState, 'completed' | 'canceled' | 'start'>): boolean {
+  return job.completed || (job.canceled && job.start === null)
 }
