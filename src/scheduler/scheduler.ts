@@ -53,6 +53,7 @@ export class Scheduler implements SchedulerApi {
   readonly #logger: Logger
   readonly #now: () => number
   readonly #jobs = new Map<string, JobState>()
+  #newestFirst: JobState[] | undefined
   readonly #waitLists = new Map<string, JobState[]>()
   readonly #delayTimers = new Map<string, DelayTimer>()
   readonly #runs = new Map<string, JobRun>()
@@ -75,6 +76,7 @@ export class Scheduler implements SchedulerApi {
   restore(jobs: JobState[]): void {
     for (const job of jobs) {
       this.#jobs.set(job.id, job)
+      this.#newestFirst = undefined
       this.#lastSeq = Math.max(this.#lastSeq, job.seq)
       if (!job.completed && job.start !== null) {
         interruptRunningJob(job, this.#now())
@@ -133,7 +135,11 @@ export class Scheduler implements SchedulerApi {
   }
 
   listJobs(): JobState[] {
-    return [...this.#jobs.values()].sort((a, b) => b.created - a.created || b.seq - a.seq)
+    // Polled every few seconds with thousands of retained jobs: sort only after the set changed.
+    this.#newestFirst ??= [...this.#jobs.values()].sort(
+      (a, b) => b.created - a.created || b.seq - a.seq,
+    )
+    return this.#newestFirst.slice()
   }
 
   getJob(id: string): JobState | undefined {
@@ -186,6 +192,7 @@ export class Scheduler implements SchedulerApi {
     // Committed: only now does the admission take effect.
     this.#lastSeq = job.seq
     this.#jobs.set(job.id, job)
+    this.#newestFirst = undefined
     if (replaced && replacedCopy) {
       this.#applyQueuedCancel(replaced, replacedCopy)
       this.#logger.info('job replaced', {
@@ -255,6 +262,7 @@ export class Scheduler implements SchedulerApi {
 
     this.#options.store.deleteJob(id)
     this.#jobs.delete(id)
+    this.#newestFirst = undefined
     return true
   }
 
