@@ -1,5 +1,6 @@
-import { dlopen, FFIType, read } from 'bun:ffi'
+import { FFIType, read } from 'bun:ffi'
 import { constants } from 'node:os'
+import { openLibc } from '../shared/libc.ts'
 
 /** Both ends of one kernel pipe; both descriptors are close-on-exec. */
 export interface PipeFds {
@@ -33,8 +34,6 @@ export function createPipe(): PipeFds | undefined {
 /** O_CLOEXEC on Linux: no child but the one the end is handed to may inherit it. */
 const O_CLOEXEC = 0o2000000
 
-const LIBC_NAMES = ['libc.so.6', 'libc.musl-x86_64.so.1', 'libc.musl-aarch64.so.1']
-
 interface Libc {
   pipe2(fds: Int32Array, flags: number): number
   errno(): number
@@ -44,32 +43,30 @@ let cachedLibc: Libc | undefined | null = null
 
 function loadLibc(): Libc | undefined {
   if (cachedLibc === null) {
-    cachedLibc = process.platform === 'linux' ? openLibc() : undefined
+    cachedLibc = openPipeLibc()
   }
 
   return cachedLibc
 }
 
-function openLibc(): Libc | undefined {
-  for (const name of LIBC_NAMES) {
-    try {
-      const { symbols } = dlopen(name, {
-        pipe2: { args: [FFIType.ptr, FFIType.i32], returns: FFIType.i32 },
-        __errno_location: { args: [], returns: FFIType.ptr },
-      })
-      return {
-        pipe2: (fds, flags) => symbols.pipe2(fds, flags),
-        errno: () => {
-          const pointer = symbols.__errno_location()
-          return pointer === null ? 0 : read.i32(pointer)
-        },
-      }
-    } catch {
-      // Not this libc; the next name, and in the end Bun's own pipes, are the fallback.
-    }
+// Without libc (not Linux, or an unknown C library) Bun's own pipes are the fallback.
+function openPipeLibc(): Libc | undefined {
+  const libc = openLibc({
+    pipe2: { args: [FFIType.ptr, FFIType.i32], returns: FFIType.i32 },
+    __errno_location: { args: [], returns: FFIType.ptr },
+  })
+  if (!libc.ok) {
+    return undefined
   }
 
-  return undefined
+  const { symbols } = libc
+  return {
+    pipe2: (fds, flags) => symbols.pipe2(fds, flags),
+    errno: () => {
+      const pointer = symbols.__errno_location()
+      return pointer === null ? 0 : read.i32(pointer)
+    },
+  }
 }
 
 function errnoError(errno: number, syscall: string): NodeJS.ErrnoException {

@@ -1,4 +1,5 @@
-import { readdirSync, readFileSync } from 'node:fs'
+import { existsSync } from 'node:fs'
+import { listProcesses, readProcStat } from '../shared/proc.ts'
 
 export type GroupSignal = 'SIGINT' | 'SIGKILL'
 
@@ -56,58 +57,20 @@ function ownGroupId(): number | undefined {
   return cachedOwnGroupId
 }
 
+// Without /proc the pid comparison in isSignalableGroup is the remaining guard.
 function readOwnGroupId(): number | undefined {
-  if (process.platform !== 'linux') {
-    return undefined
-  }
-
-  try {
-    return parseStat(readFileSync('/proc/self/stat', 'latin1'))?.pgid
-  } catch {
-    // Without /proc the pid comparison in isSignalableGroup is the remaining guard.
-    return undefined
-  }
+  return process.platform === 'linux' ? readProcStat(process.pid)?.pgid : undefined
 }
 
-/** undefined when /proc cannot be listed, so the caller falls back to a probe signal. */
+/** undefined when /proc cannot be listed, so the caller falls back to the probe signal. */
 function scanProcForLiveMember(pgid: number): boolean | undefined {
-  let entries: string[]
-  try {
-    entries = readdirSync('/proc')
-  } catch {
+  if (!existsSync('/proc/self/stat')) {
     return undefined
   }
 
-  for (const entry of entries) {
-    const code = entry.charCodeAt(0)
-    if (code < 48 || code > 57) {
-      continue
-    }
-
-    const stat = readStat(entry)
-    if (stat !== undefined && stat.pgid === pgid && stat.state !== 'Z' && stat.state !== 'X') {
-      return true
-    }
-  }
-
-  return false
-}
-
-function readStat(pid: string): { state: string; pgid: number } | undefined {
-  try {
-    return parseStat(readFileSync(`/proc/${pid}/stat`, 'latin1'))
-  } catch {
-    // The process exited between the listing and the read.
-    return undefined
-  }
-}
-
-/** `pid (comm) state ppid pgrp ...`; comm may hold spaces and parentheses, so split after the last `)`. */
-function parseStat(text: string): { state: string; pgid: number } | undefined {
-  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ')
-  const state = fields[0]
-  const pgid = Number(fields[2])
-  return state === undefined || !Number.isInteger(pgid) ? undefined : { state, pgid }
+  return listProcesses().some(
+    (stat) => stat.pgid === pgid && stat.state !== 'Z' && stat.state !== 'X',
+  )
 }
 
 /** Signal 0 checks existence only; it also sees zombies, so this is the fallback off Linux. */

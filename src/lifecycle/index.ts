@@ -1,6 +1,12 @@
+export {
+  listProcesses,
+  type ProcStat,
+  parseProcStat,
+  readBootId,
+  readProcStat,
+} from '../shared/proc.ts'
 export { importDataJson, parseDataJson } from './data-json.ts'
 export { findLeftoverMembers, killLeftoverTaskGroups } from './orphans.ts'
-export { listProcesses, type ProcStat, parseProcStat, readBootId, readProcStat } from './proc.ts'
 export { startZombieReaper, type ZombieReaper } from './reaper.ts'
 export {
   type RemovalReason,

@@ -1,7 +1,7 @@
 import type { Logger } from '../log/index.ts'
 import { errorMessage } from '../shared/errors.ts'
+import { listProcesses, type ProcStat, readBootId } from '../shared/proc.ts'
 import type { Store, TaskProcessRecord } from '../store/index.ts'
-import { listProcesses, type ProcStat, readBootId } from './proc.ts'
 
 /**
  * Kills what is left of the task process groups of a prunner that died without a shutdown

@@ -1,13 +1,12 @@
 import type { Logger } from '../log/index.ts'
 import { errorMessage } from '../shared/errors.ts'
-import { listProcesses, type ProcStat } from './proc.ts'
+import { openLibc } from '../shared/libc.ts'
+import { listProcesses, type ProcStat } from '../shared/proc.ts'
 
 const PR_SET_CHILD_SUBREAPER = 36
 const WNOHANG = 1
 /** SIGCHLDs arriving close together are handled by one scan. */
 const SCAN_DELAY_MS = 20
-/** Sonames tried in order: glibc, then musl (Alpine) on x64 and arm64. */
-const LIBC_NAMES = ['libc.so.6', 'libc.musl-x86_64.so.1', 'libc.musl-aarch64.so.1']
 
 export interface ZombieReaper {
   /** Reaps whatever is reapable now (also run on every SIGCHLD). */
@@ -94,28 +93,23 @@ function reapZombies(options: {
 }
 
 async function loadLibc(logger: Logger): Promise<Libc | undefined> {
-  const { dlopen, FFIType } = await import('bun:ffi')
-  const symbols = {
+  const { FFIType } = await import('bun:ffi')
+  const libc = openLibc({
     prctl: {
       args: [FFIType.i32, FFIType.u64, FFIType.u64, FFIType.u64, FFIType.u64],
       returns: FFIType.i32,
     },
     waitpid: { args: [FFIType.i32, FFIType.ptr, FFIType.i32], returns: FFIType.i32 },
-  } as const
-  let lastError: unknown
-  for (const name of LIBC_NAMES) {
-    try {
-      const lib = dlopen(name, symbols)
-      const status = new Int32Array(1)
-      return {
-        prctl: (option, arg) => lib.symbols.prctl(option, arg, 0, 0, 0),
-        waitpid: (pid) => lib.symbols.waitpid(pid, status, WNOHANG),
-      }
-    } catch (error) {
-      lastError = error
-    }
+  })
+  if (!libc.ok) {
+    logger.warn('zombie reaper unavailable', { error: errorMessage(libc.error) })
+    return undefined
   }
 
-  logger.warn('zombie reaper unavailable', { error: errorMessage(lastError) })
-  return undefined
+  const { symbols } = libc
+  const status = new Int32Array(1)
+  return {
+    prctl: (option, arg) => symbols.prctl(option, arg, 0, 0, 0),
+    waitpid: (pid) => symbols.waitpid(pid, status, WNOHANG),
+  }
 }

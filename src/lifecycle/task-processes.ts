@@ -1,7 +1,7 @@
 import type { Logger } from '../log/index.ts'
 import type { JobState, TaskState } from '../scheduler/index.ts'
+import { readBootId, readProcStat } from '../shared/proc.ts'
 import type { Store } from '../store/index.ts'
-import { readBootId, readProcStat } from './proc.ts'
 
 /** Scheduler hooks that keep the store's list of live task process groups current. */
 export interface TaskProcessTracker {

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs'
 
-/** The fields of `/proc/<pid>/stat` that lifecycle code needs (Linux only). */
+/** The fields of `/proc/<pid>/stat` that prunner needs (Linux only). */
 export interface ProcStat {
   pid: number
   /** One letter: R, S, D, Z (zombie), T, X, ... */
