@@ -5,7 +5,7 @@ import type { JobState, TaskState, TaskStatus } from '../scheduler/index.ts'
 import { errorMessage, PrunnerError } from '../shared/errors.ts'
 import type { Store } from '../store/index.ts'
 
-export const DATA_JSON_FILE = 'data.json'
+const DATA_JSON_FILE = 'data.json'
 
 const NOT_STARTED = 'interrupted: prunner stopped before the job started'
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/

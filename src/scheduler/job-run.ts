@@ -47,10 +47,6 @@ export class JobRun {
     this.#definitions = new Map(options.job.snapshot.tasks.map((task) => [task.name, task]))
   }
 
-  get isFinished(): boolean {
-    return this.#phase === 'finished'
-  }
-
   start(): void {
     this.job.start = this.#options.now()
     this.#options.persist(this.job)

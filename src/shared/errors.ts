@@ -15,7 +15,6 @@ export type PrunnerErrorCode =
   | 'SHUTTING_DOWN'
   | 'STORE_FAILED'
   | 'TEMPLATE'
-  | 'UNAUTHORIZED'
 
 export class PrunnerError extends Error {
   readonly code: PrunnerErrorCode
