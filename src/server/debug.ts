@@ -1,7 +1,7 @@
 import { Elysia } from 'elysia'
 import type { SchedulerApi } from '../scheduler/index.ts'
-import { DEBUG_VARS_PATH } from './guard.ts'
 import { jsonResponse } from './responses.ts'
+import { DEBUG_VARS_PATH } from './route-table.ts'
 
 /** `GET /debug/vars`: a memory and job snapshot instead of the Go original's pprof (SPEC §8.6). */
 export function debugRoutes(options: { scheduler: SchedulerApi; startedAtMs: number }) {

@@ -3,19 +3,6 @@ import { requestPath } from './request-url.ts'
 import { methodNotAllowedResponse, notFoundResponse, textResponse } from './responses.ts'
 import { findRule, type RouteRule } from './route-table.ts'
 
-/** The classic API routes and their one method (SPEC §8.5); route-table.ts adds the rest. */
-export const ROUTES: ReadonlyMap<string, string> = new Map([
-  ['/pipelines', 'GET'],
-  ['/pipelines/', 'GET'],
-  ['/pipelines/jobs', 'GET'],
-  ['/pipelines/schedule', 'POST'],
-  ['/job/detail', 'GET'],
-  ['/job/logs', 'GET'],
-  ['/job/cancel', 'POST'],
-])
-
-export const DEBUG_VARS_PATH = '/debug/vars'
-
 // The token's user, keyed by request: the guard runs before routing, handlers read it later.
 const authenticatedUsers = new WeakMap<Request, string>()
 

@@ -1,9 +1,14 @@
 import type { TObject } from '@sinclair/typebox'
 import { Elysia, type TSchema, t } from 'elysia'
-import { DEBUG_VARS_PATH } from './guard.ts'
 import { BODIES, COMPONENTS, QUERIES, RESPONSES, ref } from './openapi-schemas.ts'
 import { jsonResponse } from './responses.ts'
-import { EXTRA_ROUTES, findRule, type RouteRule, UI_PREFIX } from './route-table.ts'
+import {
+  DEBUG_VARS_PATH,
+  EXTRA_ROUTES,
+  findRule,
+  type RouteRule,
+  UI_PREFIX,
+} from './route-table.ts'
 
 interface Answer {
   description: string

@@ -1,4 +1,15 @@
-import { DEBUG_VARS_PATH, ROUTES } from './guard.ts'
+/** The classic API routes and their one method (SPEC §8.5); the table below adds the rest. */
+export const ROUTES: ReadonlyMap<string, string> = new Map([
+  ['/pipelines', 'GET'],
+  ['/pipelines/', 'GET'],
+  ['/pipelines/jobs', 'GET'],
+  ['/pipelines/schedule', 'POST'],
+  ['/job/detail', 'GET'],
+  ['/job/logs', 'GET'],
+  ['/job/cancel', 'POST'],
+])
+
+export const DEBUG_VARS_PATH = '/debug/vars'
 
 /** How the guard treats one path: its single method and whether it needs a token. */
 export interface RouteRule {
