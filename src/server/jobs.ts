@@ -5,6 +5,7 @@ import { authenticatedUser } from './guard.ts'
 import { canonicalJobId } from './job-id.ts'
 import { toJobJson } from './job-json.ts'
 import { openLogsJsonStream } from './logs-stream.ts'
+import { queryParam } from './query-params.ts'
 import { errorJsonResponse, jsonResponse, jsonStreamResponse } from './responses.ts'
 
 /** `/job/detail`, `/job/logs` and `/job/cancel` (SPEC §8.6). */
@@ -66,10 +67,6 @@ function findJob(scheduler: SchedulerApi, id: string): JobState {
 }
 
 // Go's Query().Get: the first value of the parameter, null when absent.
-function queryParam(request: Request, name: string): string | null {
-  return new URL(request.url).searchParams.get(name)
-}
-
 function invalidJobId(): Response {
   return errorJsonResponse(400, 'Invalid job id')
 }

@@ -1,4 +1,4 @@
-import { type FileHandle, open } from 'node:fs/promises'
+import { readFileChunk } from './file-read.ts'
 
 export interface LogFollowOptions {
   path: string
@@ -50,29 +50,8 @@ export function createLogFollowStream(options: LogFollowOptions): ReadableStream
   )
 }
 
-// The handle lives for one read only, so an abandoned stream holds no descriptor.
 async function readChunk(path: string, position: number): Promise<Uint8Array> {
-  let handle: FileHandle
-  try {
-    handle = await open(path, 'r')
-  } catch (error) {
-    if (isMissingFileError(error)) {
-      return new Uint8Array(0)
-    }
-
-    throw error
-  }
-
-  try {
-    const buffer = new Uint8Array(CHUNK_BYTES)
-    const { bytesRead } = await handle.read(buffer, 0, CHUNK_BYTES, position)
-    return buffer.subarray(0, bytesRead)
-  } finally {
-    await handle.close()
-  }
-}
-
-function isMissingFileError(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code
-  return code === 'ENOENT' || code === 'ENOTDIR'
+  const buffer = new Uint8Array(CHUNK_BYTES)
+  const bytesRead = await readFileChunk({ path, buffer, position })
+  return buffer.subarray(0, bytesRead)
 }

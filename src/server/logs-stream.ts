@@ -1,4 +1,5 @@
-import { type FileHandle, open, stat } from 'node:fs/promises'
+import { stat } from 'node:fs/promises'
+import { isMissingFileError, readFileChunk } from './file-read.ts'
 
 /** Paths of a task's two log files. */
 export interface LogFilePaths {
@@ -122,39 +123,13 @@ function createFileSegment(snapshot: FileSnapshot): FileSegment {
   return { next, close }
 }
 
-/**
- * Reads the chunk at `position` with a file handle opened and closed around this one read: a
- * client that abandons the body then leaves no handle behind, whether or not the stream is
- * canceled (Bun treats a FileHandle closed by the garbage collector as an uncaught error).
- */
 async function readChunk(
   snapshot: FileSnapshot,
   buffer: Buffer,
   position: number,
 ): Promise<number> {
   const length = Math.min(buffer.length, snapshot.size - position)
-  if (length <= 0) {
-    return 0
-  }
-
-  let handle: FileHandle
-  try {
-    handle = await open(snapshot.path, 'r')
-  } catch (error) {
-    // Removed since the request arrived (e.g. by retention): nothing is left to read.
-    if (isMissingFileError(error)) {
-      return 0
-    }
-
-    throw error
-  }
-
-  try {
-    const { bytesRead } = await handle.read(buffer, 0, length, position)
-    return bytesRead
-  } finally {
-    await handle.close()
-  }
+  return length <= 0 ? 0 : await readFileChunk({ path: snapshot.path, buffer, position, length })
 }
 
 /** The content of a JSON string literal; `<`, `>` and `&` stay literal (SPEC §8.3). */
@@ -164,9 +139,4 @@ function escapeJsonText(text: string): string {
 
 function isFile(segment: Segment): segment is FileSegment {
   return typeof segment !== 'string'
-}
-
-function isMissingFileError(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code
-  return code === 'ENOENT' || code === 'ENOTDIR'
 }
