@@ -21,6 +21,7 @@ import { errorMessage, PrunnerError } from '../shared/errors.ts'
 import { openStore, prepareDataDir, type Store } from '../store/index.ts'
 import { diagnosticFields } from './diagnostics.ts'
 import { createReloader } from './reloader.ts'
+import { currentVersion } from './version.ts'
 
 export interface ServeContext {
   config: Config
@@ -106,6 +107,7 @@ async function startServer(
     startedAtMs: Date.now(),
     events,
     metricsPublic: config.metricsPublic,
+    version: currentVersion(),
   })
   const reloader = createReloader({
     path: config.path,

@@ -68,6 +68,8 @@ describe.skipIf(target === undefined)('the compiled binary', () => {
       ['publish', 'done'],
     ])
     expect(readFileSync(join(dir, 'examples-out/VERSION'), 'utf8')).toBe('1.2.3\n')
+    const health = (await (await server.get('/health')).json()) as { version: string }
+    expect(health.version).toBe(VERSION)
     expect(await server.stop()).toBe(0)
   }, 60_000)
 
