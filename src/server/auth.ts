@@ -9,7 +9,9 @@ export interface JwtVerifier {
   verify(token?: string, options?: JwtVerifyOptions): Promise<Record<string, unknown> | false>
 }
 
-export type AuthResult = { ok: true; user: string } | { ok: false; reason: string }
+export type AuthResult =
+  | { ok: true; user: string; isFromCookie: boolean }
+  | { ok: false; reason: string }
 
 const LEEWAY_SECONDS = 5
 
@@ -26,7 +28,8 @@ export async function authenticate(options: {
   verifier: JwtVerifier
   nowMs: number
 }): Promise<AuthResult> {
-  const token = findToken(options.request.headers)
+  const headers = options.request.headers
+  const token = findToken(headers)
   if (token === undefined) {
     return { ok: false, reason: 'no token found' }
   }
@@ -41,18 +44,29 @@ export async function authenticate(options: {
     return { ok: false, reason: timeProblem }
   }
 
-  return { ok: true, user: typeof claims.sub === 'string' ? claims.sub : '' }
+  return {
+    ok: true,
+    user: typeof claims.sub === 'string' ? claims.sub : '',
+    isFromCookie: bearerToken(headers) === undefined,
+  }
 }
 
 /** The token from `Authorization: Bearer` (prefix in any case), else from the `jwt` cookie. */
 export function findToken(headers: Headers): string | undefined {
-  const authorization = headers.get('authorization') ?? ''
-  if (authorization.slice(0, 7).toLowerCase() === 'bearer ' && authorization.length > 7) {
-    return authorization.slice(7)
+  const bearer = bearerToken(headers)
+  if (bearer !== undefined) {
+    return bearer
   }
 
   const cookie = readCookie(headers.get('cookie') ?? '', 'jwt')
   return cookie === '' ? undefined : cookie
+}
+
+function bearerToken(headers: Headers): string | undefined {
+  const authorization = headers.get('authorization') ?? ''
+  const hasBearer =
+    authorization.slice(0, 7).toLowerCase() === 'bearer ' && authorization.length > 7
+  return hasBearer ? authorization.slice(7) : undefined
 }
 
 function checkTimeClaims(claims: Record<string, unknown>, nowSeconds: number): string | undefined {

@@ -1,7 +1,10 @@
 import { type AuthResult, authenticate, type JwtVerifier } from './auth.ts'
+import { isSameOrigin } from './origin.ts'
 import { requestPath } from './request-url.ts'
 import { methodNotAllowedResponse, notFoundResponse, textResponse } from './responses.ts'
 import { findRule, type RouteRule } from './route-table.ts'
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
 
 // The token's user, keyed by request: the guard runs before routing, handlers read it later.
 const authenticatedUsers = new WeakMap<Request, string>()
@@ -26,6 +29,12 @@ export async function guardRequest(options: {
     })
     if (!auth.ok) {
       return textResponse(401, auth.reason)
+    }
+
+    // The browser attaches the UI's cookie to requests that other local sites make it send
+    // (SameSite treats every port of a host as one site): those may read, never change state.
+    if (auth.isFromCookie && !SAFE_METHODS.has(request.method) && !isSameOrigin(request)) {
+      return textResponse(403, 'cross-origin request refused')
     }
 
     authenticatedUsers.set(request, auth.user)

@@ -1,6 +1,7 @@
 import { Elysia } from 'elysia'
 import { findUiAsset } from '../ui/index.ts'
 import { authenticate, type JwtVerifier } from './auth.ts'
+import { isSameOrigin } from './origin.ts'
 import { requestPath } from './request-url.ts'
 import { errorJsonResponse, jsonResponse, notFoundResponse, textResponse } from './responses.ts'
 import { EXTRA_ROUTES, UI_PREFIX } from './route-table.ts'
@@ -101,19 +102,5 @@ function expiresInSeconds(token: string): number | undefined {
     return typeof exp === 'number' ? Math.max(0, Math.floor(exp - Date.now() / 1000)) : undefined
   } catch {
     return undefined
-  }
-}
-
-// Browsers send Origin on cross-site POSTs: a page elsewhere must not plant its own token.
-function isSameOrigin(request: Request): boolean {
-  const origin = request.headers.get('origin')
-  if (origin === null) {
-    return true
-  }
-
-  try {
-    return new URL(origin).host === (request.headers.get('host') ?? new URL(request.url).host)
-  } catch {
-    return false
   }
 }

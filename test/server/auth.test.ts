@@ -112,6 +112,43 @@ describe('authentication', () => {
     ).toBe(200)
   })
 
+  test('refuses cookie-authenticated changes that another site made the browser send', async () => {
+    const { app, scheduler } = setup()
+    const cookie = `jwt=${signToken({ sub: 'jane' })}`
+    const body = '{"pipeline":"deploy"}'
+    const post = (headers: Record<string, string>) =>
+      req(app, '/pipelines/schedule', { method: 'POST', token: null, body, headers })
+
+    const foreign = await post({
+      Cookie: cookie,
+      Origin: 'http://127.0.0.1:8080',
+      Host: 'localhost:9009',
+    })
+    expect(foreign.status).toBe(403)
+    expect(await foreign.text()).toBe('cross-origin request refused\n')
+    const crossSite = await post({ Cookie: cookie, 'Sec-Fetch-Site': 'same-site' })
+    expect(crossSite.status).toBe(403)
+    expect(scheduler.scheduled).toHaveLength(0)
+
+    const own = await post({
+      Cookie: cookie,
+      Origin: 'http://localhost:9009',
+      Host: 'localhost:9009',
+    })
+    expect(own.status).toBe(202)
+    const bearer = await req(app, '/pipelines/schedule', {
+      method: 'POST',
+      body,
+      headers: { Origin: 'http://127.0.0.1:8080', Host: 'localhost:9009' },
+    })
+    expect(bearer.status).toBe(202)
+    const read = await req(app, '/pipelines', {
+      token: null,
+      headers: { Cookie: cookie, Origin: 'http://127.0.0.1:8080' },
+    })
+    expect(read.status).toBe(200)
+  })
+
   test('prefers the header token over the cookie', async () => {
     const good = signToken({ sub: 'jane' })
     const response = await status(null, { Authorization: 'Bearer broken', Cookie: `jwt=${good}` })
