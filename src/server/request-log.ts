@@ -62,27 +62,44 @@ function countBytes(options: {
 }): ReadableStream<Uint8Array> {
   const reader = options.body.getReader()
   let bytes = 0
+  let isDone = false
+  // A client that disconnects cancels this stream while a read may still be pending: that is
+  // the normal end of a followed log or event stream, logged once, not an error.
+  const finishOnce = (): void => {
+    if (!isDone) {
+      isDone = true
+      options.finish(bytes)
+    }
+  }
   return new ReadableStream<Uint8Array>({
     pull: async (controller) => {
       try {
         const { done, value } = await reader.read()
+        if (isDone) {
+          return
+        }
+
         if (done) {
           controller.close()
-          options.finish(bytes)
+          finishOnce()
           return
         }
 
         bytes += value.byteLength
         controller.enqueue(value)
       } catch (error) {
+        if (isDone) {
+          return
+        }
+
         // Headers are gone already: the client sees a cut-off body, the operator this line.
         options.logger.error('response body failed', { error: errorMessage(error) })
-        options.finish(bytes)
+        finishOnce()
         controller.error(error)
       }
     },
     cancel: async (reason) => {
-      options.finish(bytes)
+      finishOnce()
       await reader.cancel(reason)
     },
   })
