@@ -107,9 +107,11 @@ function taskEventData(job: JobState, task: TaskState): TaskEventData {
     ...jobEventData(job),
     task: {
       name: task.name,
+      ...(task.dependsOn.length > 0 ? { dependsOn: [...task.dependsOn] } : {}),
       status: task.status,
       start: formatApiTimeOrNull(task.start),
       end: formatApiTimeOrNull(task.end),
+      skipped: task.status === 'skipped',
       exitCode: task.exitCode,
       errored: task.errored,
       ...(task.error ? { error: task.error } : {}),

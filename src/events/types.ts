@@ -31,11 +31,14 @@ export interface JobEventData {
 
 /** Task events add the task as `GET /job/detail` shows it. */
 export interface TaskEventData extends JobEventData {
+  /** The task as `/job/detail` shows it (SPEC §8.4). */
   task: {
     name: string
+    dependsOn?: string[]
     status: TaskStatus
     start: string | null
     end: string | null
+    skipped: boolean
     exitCode: number
     errored: boolean
     error?: string

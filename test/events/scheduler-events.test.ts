@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { PipelineDefinition } from '../../src/definition/types.ts'
-import { EventHub } from '../../src/events/index.ts'
+import { EventHub, type PrunnerEvent } from '../../src/events/index.ts'
 import { silentLogger } from '../../src/log/index.ts'
 import { Scheduler } from '../../src/scheduler/index.ts'
 import { waitFor } from '../helpers/wait.ts'
@@ -18,12 +18,16 @@ afterEach(() => {
 
 describe('events from the real scheduler', () => {
   test('report a job that starts at once as created and started, never as queued', async () => {
-    const { scheduler, types } = setup({ concurrency: 1 })
+    const { scheduler, types, events } = setup({ concurrency: 1 })
     await scheduler.schedule({ pipeline: 'p', partition: '', user: '' })
     await waitFor(() => types.includes('job.finished'), { what: 'job.finished' })
 
     expect(types).not.toContain('job.queued')
     expect(types.slice(0, 2)).toEqual(['job.created', 'job.started'])
+    const finished = events.find((event) => event.type === 'task.finished')
+    expect(finished?.data).toMatchObject({
+      task: { name: 't', status: 'done', skipped: false, exitCode: 0, errored: false },
+    })
   })
 
   test('report a job that has to wait as queued', async () => {
@@ -41,7 +45,11 @@ function setup(overrides: Partial<PipelineDefinition>) {
   dirs.push(dir)
   const hub = new EventHub()
   const types: string[] = []
-  hub.subscribe((event) => types.push(event.type))
+  const events: PrunnerEvent[] = []
+  hub.subscribe((event) => {
+    types.push(event.type)
+    events.push(event)
+  })
   const definition: PipelineDefinition = {
     name: 'p',
     file: 'pipelines.yml',
@@ -66,5 +74,5 @@ function setup(overrides: Partial<PipelineDefinition>) {
     defaultShell: '/bin/sh',
     definitions: new Map([[definition.name, definition]]),
   })
-  return { scheduler, types }
+  return { scheduler, types, events }
 }
