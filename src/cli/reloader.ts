@@ -1,5 +1,5 @@
 import type { DefinitionSet } from '../definition/index.ts'
-import { definitionsEqual, loadDefinitions } from '../definition/index.ts'
+import { definitionsEqual, formatDiagnostic, loadDefinitions } from '../definition/index.ts'
 import type { Logger } from '../log/index.ts'
 import { errorMessage } from '../shared/errors.ts'
 import { diagnosticFields } from './diagnostics.ts'
@@ -30,8 +30,12 @@ export function createReloader(options: {
   let isRunning = false
   let isPending = false
   let isStopped = false
+  let isExplicitPending = false
+  // The errors of the last failed reload: a --watch tick that finds the same broken files
+  // again does not log them again (an explicit SIGUSR1 always does).
+  let lastFailure: string | undefined
 
-  const reloadOnce = async (): Promise<void> => {
+  const reloadOnce = async (isExplicit: boolean): Promise<void> => {
     const next = await loadDefinitions({ path: options.path, pattern: options.pattern })
     // A shutdown that began while the files were read keeps the definitions it started with.
     if (isStopped) {
@@ -39,12 +43,21 @@ export function createReloader(options: {
     }
 
     if (next.errors.length > 0) {
+      const failure = next.errors.map(formatDiagnostic).join('\n')
+      if (failure === lastFailure && !isExplicit) {
+        logger.debug('definitions still invalid', { error: next.errors[0]?.message })
+        return
+      }
+
+      lastFailure = failure
       for (const diagnostic of next.errors) {
         logger.error('definition error', diagnosticFields(diagnostic))
       }
       logger.error('reloading definitions failed', { error: next.errors[0]?.message })
       return
     }
+
+    lastFailure = undefined
 
     if (definitionsEqual(current, next)) {
       logger.debug('definitions unchanged', { pipelines: next.pipelines.size })
@@ -62,9 +75,11 @@ export function createReloader(options: {
   const run = async (): Promise<void> => {
     isRunning = true
     while (isPending && !isStopped) {
+      const isExplicit = isExplicitPending
       isPending = false
+      isExplicitPending = false
       try {
-        await reloadOnce()
+        await reloadOnce(isExplicit)
       } catch (error) {
         logger.error('reloading definitions failed', { error: errorMessage(error) })
       }
@@ -72,12 +87,13 @@ export function createReloader(options: {
     isRunning = false
   }
 
-  const request = (): void => {
+  const request = (isExplicit = true): void => {
     if (isStopped) {
       return
     }
 
     isPending = true
+    isExplicitPending ||= isExplicit
     if (!isRunning) {
       void run()
     }
@@ -86,9 +102,9 @@ export function createReloader(options: {
   const timer =
     options.pollIntervalMs === undefined
       ? undefined
-      : setInterval(request, Math.min(options.pollIntervalMs, MAX_INTERVAL_MS))
+      : setInterval(() => request(false), Math.min(options.pollIntervalMs, MAX_INTERVAL_MS))
   return {
-    request,
+    request: () => request(true),
     stop: () => {
       isStopped = true
       clearInterval(timer)

@@ -182,6 +182,22 @@ describe('reloading', () => {
     expect(await scheduleJobEventually(prunner, 'new')).toMatch(/^[0-9a-f-]{36}$/)
     expect(logHas(prunner, 'reload requested')).toBe(false)
   })
+
+  test('--watch reports a broken file once, not on every tick', async () => {
+    const prunner = await startPrunner({
+      files: { 'pipelines.yml': ONE },
+      args: ['--watch', '--poll-interval', '50ms', '--verbose'],
+    })
+    writeFileSync(join(prunner.dir, 'pipelines.yml'), 'pipelines: [\n')
+
+    const stillInvalid = () =>
+      prunner.logLines.filter((line) => line.includes('definitions still invalid'))
+    await waitFor(() => stillInvalid().length >= 3, { what: 'three more ticks on the broken file' })
+    const failures = prunner.logLines.filter((line) =>
+      line.includes('msg="reloading definitions failed"'),
+    )
+    expect(failures).toHaveLength(1)
+  })
 })
 
 async function scheduleJobEventually(
