@@ -12,16 +12,27 @@ import { EXTRA_ROUTES } from './route-table.ts'
 export const DEFAULT_PAGE_SIZE = 50
 export const MAX_PAGE_SIZE = 500
 
+/** A position in the newest-first order: a job's `created` time and acceptance number. */
+interface Position {
+  created: number
+  seq: number
+}
+
 interface PageQuery {
   pipeline: string | null
   statuses: ReadonlySet<JobStatus> | null
   limit: number
-  beforeId: string | null
+  /** A `next` cursor, or a job id to continue after. */
+  before: Position | string | null
 }
+
+const CURSOR = /^(\d{1,15})\.(\d{1,15})$/
 
 /**
  * `GET /jobs`: the job list of `/pipelines/jobs` in pages, newest first, optionally filtered.
- * `next` is the id to pass as `before` for the following page, null on the last one.
+ * `next` is the cursor to pass as `before` for the following page, null on the last one. It is
+ * a position (`<created ms>.<acceptance number>`), not a job id, so paging goes on when
+ * retention removes the job a cursor came from.
  */
 export function jobsPageRoutes(scheduler: SchedulerApi) {
   return new Elysia().get(EXTRA_ROUTES.jobs, ({ request }) => {
@@ -35,7 +46,7 @@ export function jobsPageRoutes(scheduler: SchedulerApi) {
     const last = jobs.at(-1)
     return jsonResponse({
       jobs: jobs.map(toJobJson),
-      next: hasMore && last !== undefined ? last.id : null,
+      next: hasMore && last !== undefined ? `${last.created}.${last.seq}` : null,
     })
   })
 }
@@ -55,10 +66,9 @@ function readQuery(request: Request): PageQuery | string {
     return `Invalid status "${unknown}": expected ${JOB_STATUSES.join(', ')}`
   }
 
-  const beforeText = queryParam(request, 'before')
-  const beforeId = beforeText === null || beforeText === '' ? null : canonicalJobId(beforeText)
-  if (beforeId === undefined) {
-    return 'Invalid job id'
+  const before = readBefore(queryParam(request, 'before'))
+  if (before === undefined) {
+    return 'Invalid before: expected a next cursor or a job id'
   }
 
   const pipeline = queryParam(request, 'pipeline')
@@ -66,21 +76,25 @@ function readQuery(request: Request): PageQuery | string {
     pipeline: pipeline === '' ? null : pipeline,
     statuses: statuses as ReadonlySet<JobStatus> | null,
     limit,
-    beforeId,
+    before,
   }
 }
 
-function selectPage(all: JobState[], query: PageQuery): { jobs: JobState[]; hasMore: boolean } {
-  let start = 0
-  if (query.beforeId !== null) {
-    const index = all.findIndex((job) => job.id === query.beforeId)
-    if (index === -1) {
-      throw new PrunnerError('JOB_NOT_FOUND', `job ${query.beforeId} not found`)
-    }
-
-    start = index + 1
+function readBefore(text: string | null): Position | string | null | undefined {
+  if (text === null || text === '') {
+    return null
   }
 
+  const cursor = CURSOR.exec(text)
+  if (cursor !== null) {
+    return { created: Number(cursor[1]), seq: Number(cursor[2]) }
+  }
+
+  return canonicalJobId(text)
+}
+
+function selectPage(all: JobState[], query: PageQuery): { jobs: JobState[]; hasMore: boolean } {
+  const start = startIndex(all, query.before)
   const jobs: JobState[] = []
   for (let i = start; i < all.length; i++) {
     const job = all[i] as JobState
@@ -95,6 +109,28 @@ function selectPage(all: JobState[], query: PageQuery): { jobs: JobState[]; hasM
     jobs.push(job)
   }
   return { jobs, hasMore: false }
+}
+
+/** Index of the first job after `before` in the newest-first list. */
+function startIndex(all: JobState[], before: Position | string | null): number {
+  if (before === null) {
+    return 0
+  }
+
+  if (typeof before === 'string') {
+    const index = all.findIndex((job) => job.id === before)
+    if (index === -1) {
+      throw new PrunnerError('JOB_NOT_FOUND', `job ${before} not found`)
+    }
+
+    return index + 1
+  }
+
+  const index = all.findIndex(
+    (job) =>
+      job.created < before.created || (job.created === before.created && job.seq < before.seq),
+  )
+  return index === -1 ? all.length : index
 }
 
 function matches(job: JobState, query: PageQuery): boolean {

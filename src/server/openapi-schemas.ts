@@ -64,7 +64,9 @@ export const QUERIES = {
       t.String({ description: 'comma-separated: queued, running, done, error, canceled' }),
     ),
     limit: t.Optional(t.Integer({ minimum: 1, maximum: 500, default: 50 })),
-    before: t.Optional(t.String({ description: 'the `next` of the previous page' })),
+    before: t.Optional(
+      t.String({ description: 'the `next` of the previous page, or a job id to continue after' }),
+    ),
   }),
   events: t.Object({ job: t.Optional(t.String({ description: 'only events of this job' })) }),
 }
@@ -86,7 +88,7 @@ export const RESPONSES = {
   canceled: t.Literal(true),
   jobsPage: t.Object({
     jobs: t.Array(ref('Job')),
-    next: t.Union([t.String({ format: 'uuid' }), t.Null()]),
+    next: t.Union([t.String({ description: 'cursor for `before`' }), t.Null()]),
   }),
   health: t.Object({
     status: t.Union([t.Literal('ok'), t.Literal('shutting down')]),

@@ -60,7 +60,18 @@ describe('GET /jobs', () => {
     expect((await page('/jobs?status=queued,done')).jobs).toHaveLength(7)
     const filtered = await page(`/jobs?pipeline=build&limit=2&before=${uuid(6)}`)
     expect(filtered.jobs.map((job) => job.id)).toEqual([5, 3].map(uuid))
-    expect(filtered.next).toBe(uuid(3))
+    const rest = await page(`/jobs?pipeline=build&limit=2&before=${filtered.next}`)
+    expect(rest.jobs.map((job) => job.id)).toEqual([1].map(uuid))
+    expect(rest.next).toBeNull()
+  })
+
+  test('keeps paging when the job a cursor came from has been removed', async () => {
+    const { app, scheduler } = withJobs()
+    const first = (await (await req(app, '/jobs?limit=3')).json()) as Page
+    scheduler.jobs = scheduler.jobs.filter((job) => job.id !== uuid(5))
+    const second = (await (await req(app, `/jobs?limit=3&before=${first.next}`)).json()) as Page
+    expect(first.jobs.map((job) => job.id)).toEqual([7, 6, 5].map(uuid))
+    expect(second.jobs.map((job) => job.id)).toEqual([4, 3, 2].map(uuid))
   })
 
   test('returns jobs in the wire format of /job/detail and next null on the last page', async () => {
