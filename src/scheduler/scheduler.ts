@@ -10,9 +10,10 @@ import {
 } from '../store/index.ts'
 import { decideAdmission, isSchedulable } from './admission.ts'
 import type { PipelineInfo, ScheduleRequest, SchedulerApi } from './api.ts'
-import { type DelayTimer, startDelayTimer } from './delay-timer.ts'
+import { CommitQueue } from './commit-queue.ts'
 import { JobRun } from './job-run.ts'
 import { cancelQueuedCopy, createJob, interruptRunningJob } from './job-state.ts'
+import { WaitLists } from './wait-lists.ts'
 
 /** Optional observers of the scheduler, for lifecycle features and live events. */
 export interface SchedulerHooks {
@@ -42,7 +43,6 @@ export interface SchedulerOptions {
 export type ShutdownMode = 'graceful' | 'forced'
 
 const SHUTDOWN_CANCEL_REASON = 'job canceled: prunner is shutting down'
-const FLUSH_RETRY_MS = 1000
 
 /**
  * Admission, wait lists, job starts, cancels and completions (SPEC §5). All state changes run
@@ -54,14 +54,11 @@ export class Scheduler implements SchedulerApi {
   readonly #now: () => number
   readonly #jobs = new Map<string, JobState>()
   #newestFirst: JobState[] | undefined
-  readonly #waitLists = new Map<string, JobState[]>()
-  readonly #delayTimers = new Map<string, DelayTimer>()
+  readonly #waitLists: WaitLists
   readonly #runs = new Map<string, JobRun>()
   #definitions: ReadonlyMap<string, PipelineDefinition>
   #lastSeq = 0
-  readonly #dirtyJobs = new Set<JobState>()
-  #isFlushQueued = false
-  #retryFlushTimer: ReturnType<typeof setTimeout> | undefined
+  readonly #commits: CommitQueue
   #shutdownMode: ShutdownMode | undefined
   #idleWaiters: (() => void)[] = []
 
@@ -70,6 +67,14 @@ export class Scheduler implements SchedulerApi {
     this.#logger = options.logger.child({ component: 'scheduler' })
     this.#now = options.now ?? Date.now
     this.#definitions = options.definitions
+    this.#waitLists = new WaitLists({
+      now: this.#now,
+      onDelayElapsed: (pipeline) => this.#processWaitList(pipeline),
+    })
+    this.#commits = new CommitQueue({
+      save: (jobs) => options.store.saveJobs(jobs),
+      onCommitted: (job) => options.hooks?.onJobChanged?.(job),
+    })
   }
 
   /** Restart recovery (SPEC §9.5) over the stored jobs, given in acceptance order. */
@@ -80,7 +85,7 @@ export class Scheduler implements SchedulerApi {
       this.#lastSeq = Math.max(this.#lastSeq, job.seq)
       if (!job.completed && job.start !== null) {
         interruptRunningJob(job, this.#now())
-        this.#persist(job)
+        this.#commits.mark(job)
         this.#logger.warn('job interrupted by restart', { jobId: job.id, pipeline: job.pipeline })
       } else if (job.start === null && !job.canceled) {
         this.#restoreQueued(job)
@@ -90,7 +95,7 @@ export class Scheduler implements SchedulerApi {
 
   /** Wait-list processing for every pipeline (SPEC §5.5: at startup and after a reload). */
   processAllWaitLists(): void {
-    for (const pipeline of this.#waitLists.keys()) {
+    for (const pipeline of this.#waitLists.pipelines()) {
       this.#processWaitList(pipeline)
     }
   }
@@ -106,17 +111,17 @@ export class Scheduler implements SchedulerApi {
     }
 
     this.#definitions = definitions
-    for (const [pipeline, list] of this.#waitLists) {
+    for (const pipeline of this.#waitLists.pipelines()) {
       if (definitions.has(pipeline)) {
         continue
       }
 
-      for (const job of [...list]) {
+      for (const job of [...this.#waitLists.of(pipeline)]) {
         this.#applyQueuedCancel(
           job,
           cancelQueuedCopy(job, `pipeline "${pipeline}" is no longer defined`),
         )
-        this.#persist(job)
+        this.#commits.mark(job)
       }
     }
     this.processAllWaitLists()
@@ -129,7 +134,7 @@ export class Scheduler implements SchedulerApi {
       const runningCount = this.#runningCount(name)
       const schedulable =
         this.#shutdownMode === undefined &&
-        isSchedulable({ definition, runningCount, waitListLength: this.#waitList(name).length })
+        isSchedulable({ definition, runningCount, waitListLength: this.#waitLists.of(name).length })
       return { pipeline: name, schedulable, running: runningCount > 0 }
     })
   }
@@ -166,7 +171,7 @@ export class Scheduler implements SchedulerApi {
     const decision = decideAdmission({
       definition,
       runningCount: this.#runningCount(definition.name),
-      waitList: this.#waitList(definition.name),
+      waitList: this.#waitLists.of(definition.name),
       partition: request.partition,
     })
     if (decision.kind === 'reject') {
@@ -182,7 +187,7 @@ export class Scheduler implements SchedulerApi {
     })
     const replaced = decision.kind === 'queue' ? decision.replace : undefined
     const replacedCopy = replaced && cancelQueuedCopy(replaced, `replaced by job ${job.id}`)
-    this.#flush()
+    this.#commits.flush()
     try {
       this.#options.store.insertJob(job, replacedCopy ? [replacedCopy] : [])
     } catch (error) {
@@ -214,7 +219,7 @@ export class Scheduler implements SchedulerApi {
     if (decision.kind === 'start') {
       this.#startJob(job)
     } else {
-      this.#enqueue(job)
+      this.#waitLists.add(job)
     }
     return { jobId: job.id }
   }
@@ -255,8 +260,8 @@ export class Scheduler implements SchedulerApi {
 
     // A pending write of this job must not bring it back after the delete; one that failed
     // keeps the job until it is written.
-    this.#flush()
-    if (this.#dirtyJobs.has(job)) {
+    this.#commits.flush()
+    if (this.#commits.isPending(job)) {
       return false
     }
 
@@ -275,18 +280,13 @@ export class Scheduler implements SchedulerApi {
   }
 
   counts(): { running: number; queued: number } {
-    let queued = 0
-    for (const list of this.#waitLists.values()) {
-      queued += list.length
-    }
-    return { running: this.#runs.size, queued }
+    return { running: this.#runs.size, queued: this.#waitLists.size }
   }
 
   /** Commits pending changes now and stops retrying; for the last step before the store closes. */
   flush(): void {
-    this.#flush()
-    clearTimeout(this.#retryFlushTimer)
-    this.#retryFlushTimer = undefined
+    this.#commits.flush()
+    this.#commits.stopRetrying()
   }
 
   /**
@@ -297,10 +297,7 @@ export class Scheduler implements SchedulerApi {
     if (this.#shutdownMode !== 'forced') {
       this.#shutdownMode = mode
     }
-    for (const timer of this.#delayTimers.values()) {
-      timer.clear()
-    }
-    this.#delayTimers.clear()
+    this.#waitLists.stopTimers()
     if (mode === 'forced') {
       for (const run of this.#runs.values()) {
         run.cancel(SHUTDOWN_CANCEL_REASON)
@@ -320,30 +317,12 @@ export class Scheduler implements SchedulerApi {
   #restoreQueued(job: JobState): void {
     if (!this.#definitions.has(job.pipeline)) {
       Object.assign(job, cancelQueuedCopy(job, `pipeline "${job.pipeline}" is no longer defined`))
-      this.#persist(job)
+      this.#commits.mark(job)
       return
     }
 
-    this.#enqueue(job)
+    this.#waitLists.add(job)
     this.#logger.info('queued job restored', { jobId: job.id, pipeline: job.pipeline })
-  }
-
-  #enqueue(job: JobState): void {
-    const list = this.#waitList(job.pipeline)
-    list.push(job)
-    this.#waitLists.set(job.pipeline, list)
-    const dueAt = job.created + job.snapshot.startDelayMs
-    if (dueAt > this.#now()) {
-      const timer = startDelayTimer({
-        dueAt,
-        now: this.#now,
-        onDue: () => {
-          this.#delayTimers.delete(job.id)
-          this.#processWaitList(job.pipeline)
-        },
-      })
-      this.#delayTimers.set(job.id, timer)
-    }
   }
 
   /**
@@ -364,12 +343,12 @@ export class Scheduler implements SchedulerApi {
         return
       }
 
-      const next = this.#waitList(pipeline).find((job) => !this.#delayTimers.has(job.id))
+      const next = this.#waitLists.firstStartable(pipeline)
       if (next === undefined) {
         return
       }
 
-      this.#removeFromWaitList(next)
+      this.#waitLists.remove(next)
       this.#startJob(next)
     }
   }
@@ -382,7 +361,7 @@ export class Scheduler implements SchedulerApi {
       cwd: this.#options.cwd,
       defaultShell: this.#options.defaultShell,
       baseEnv: this.#options.baseEnv ?? inheritedEnv,
-      persist: (state) => this.#persist(state),
+      persist: (state) => this.#commits.mark(state),
       onCompleted: (state) => this.#onJobCompleted(state),
       onTaskSpawned: this.#options.hooks?.onTaskSpawned,
       onTaskExited: this.#options.hooks?.onTaskExited,
@@ -408,7 +387,7 @@ export class Scheduler implements SchedulerApi {
 
   #cancelQueued(job: JobState): void {
     const copy = cancelQueuedCopy(job, 'job canceled')
-    this.#flush()
+    this.#commits.flush()
     try {
       this.#options.store.saveJob(copy)
     } catch (error) {
@@ -422,21 +401,7 @@ export class Scheduler implements SchedulerApi {
 
   #applyQueuedCancel(job: JobState, committed: JobState): void {
     Object.assign(job, committed)
-    this.#removeFromWaitList(job)
-    this.#delayTimers.get(job.id)?.clear()
-    this.#delayTimers.delete(job.id)
-  }
-
-  #removeFromWaitList(job: JobState): void {
-    const list = this.#waitList(job.pipeline)
-    const index = list.indexOf(job)
-    if (index >= 0) {
-      list.splice(index, 1)
-    }
-  }
-
-  #waitList(pipeline: string): JobState[] {
-    return this.#waitLists.get(pipeline) ?? []
+    this.#waitLists.remove(job)
   }
 
   #runningCount(pipeline: string): number {
@@ -447,50 +412,6 @@ export class Scheduler implements SchedulerApi {
       }
     }
     return count
-  }
-
-  /**
-   * Marks a job as changed. Every change made in one turn of the event loop is committed in a
-   * single transaction from a microtask, before any I/O callback (and so before any HTTP
-   * response) can run: one fsync per turn instead of one per change.
-   */
-  #persist(job: JobState): void {
-    this.#dirtyJobs.add(job)
-    if (!this.#isFlushQueued) {
-      this.#isFlushQueued = true
-      queueMicrotask(() => this.#flush())
-    }
-  }
-
-  /**
-   * Commits the changed jobs. A failed write keeps them marked, so the next change writes them
-   * again; a running job's in-memory state stays authoritative meanwhile (SPEC §9.4).
-   */
-  #flush(): void {
-    this.#isFlushQueued = false
-    if (this.#dirtyJobs.size === 0) {
-      return
-    }
-
-    const jobs = [...this.#dirtyJobs]
-    try {
-      this.#options.store.saveJobs(jobs)
-      this.#dirtyJobs.clear()
-    } catch {
-      // The store has logged `persisting state failed`; try again even if no job changes.
-      this.#retryFlushTimer ??= setTimeout(() => {
-        this.#retryFlushTimer = undefined
-        this.#flush()
-      }, FLUSH_RETRY_MS)
-      return
-    }
-
-    clearTimeout(this.#retryFlushTimer)
-    this.#retryFlushTimer = undefined
-
-    for (const job of jobs) {
-      this.#options.hooks?.onJobChanged?.(job)
-    }
   }
 }
 

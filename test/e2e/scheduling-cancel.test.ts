@@ -44,7 +44,17 @@ const STEPS = `  steps:
         depends_on: [b]
         script: ['sleep 0.05']`
 
+// Ignores SIGINT, so a canceled job keeps its slot until the SIGKILL 2 s later: the queued job
+// behind it cannot start while the cancels of a test are still arriving.
+const STUBBORN = `  stubborn:
+    tasks:
+      gate:
+        script:
+          - "trap '' INT"
+          - 'while [ -f pipelines.yml ]; do sleep 0.05; done'`
+
 const PIPELINES = pipelinesFile(
+  STUBBORN,
   CHAIN,
   gatePipeline('delayed', ['start_delay: 1s']),
   gatePipeline('single', []),
@@ -177,9 +187,9 @@ describe('canceling a running job', () => {
 
 describe('concurrent cancels', () => {
   test('all succeed and cancel each job exactly once', async () => {
-    const running = await scheduleOk(prunner, 'single')
+    const running = await scheduleOk(prunner, 'stubborn')
     await waitStarted(prunner, running)
-    const queued = await scheduleOk(prunner, 'single')
+    const queued = await scheduleOk(prunner, 'stubborn')
 
     const answers = await Promise.all(
       Array.from({ length: 40 }, (_, i) => cancel(prunner, i % 2 === 0 ? running : queued)),
