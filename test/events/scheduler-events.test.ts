@@ -6,6 +6,7 @@ import type { PipelineDefinition } from '../../src/definition/types.ts'
 import { EventHub, type PrunnerEvent } from '../../src/events/index.ts'
 import { silentLogger } from '../../src/log/index.ts'
 import { Scheduler } from '../../src/scheduler/index.ts'
+import { makePipeline } from '../helpers/definitions.ts'
 import { waitFor } from '../helpers/wait.ts'
 
 const dirs: string[] = []
@@ -50,21 +51,10 @@ function setup(overrides: Partial<PipelineDefinition>) {
     types.push(event.type)
     events.push(event)
   })
-  const definition: PipelineDefinition = {
-    name: 'p',
-    file: 'pipelines.yml',
-    concurrency: 1,
-    queueLimit: null,
-    queueStrategy: 'append',
-    queuePartitionLimit: null,
-    startDelayMs: 0,
-    continueRunningTasksAfterFailure: false,
-    retentionPeriodMs: 0,
-    retentionCount: 0,
-    env: {},
+  const definition = makePipeline({
     tasks: [{ name: 't', script: ['true'], dependsOn: [], allowFailure: false, env: {} }],
     ...overrides,
-  }
+  })
   const scheduler = new Scheduler({
     store: { insertJob: () => {}, saveJob: () => {}, saveJobs: () => {}, deleteJob: () => {} },
     hooks: hub.hooks,

@@ -6,6 +6,7 @@ import type { PipelineDefinition } from '../../src/definition/types.ts'
 import { runRetentionPass, selectRemovals, startRetention } from '../../src/lifecycle/index.ts'
 import { Logger, type LogRecord, silentLogger } from '../../src/log/index.ts'
 import type { JobState } from '../../src/scheduler/index.ts'
+import { makePipeline } from '../helpers/definitions.ts'
 import { waitFor } from '../helpers/wait.ts'
 import { makeJob } from '../store/store-helpers.ts'
 
@@ -13,21 +14,7 @@ const NOW = 1_800_000_000_000
 const MINUTE = 60_000
 
 function pipeline(overrides: Partial<PipelineDefinition> = {}): PipelineDefinition {
-  return {
-    name: 'release',
-    file: 'pipelines.yml',
-    concurrency: 1,
-    queueLimit: null,
-    queueStrategy: 'append',
-    queuePartitionLimit: null,
-    startDelayMs: 0,
-    continueRunningTasksAfterFailure: false,
-    retentionPeriodMs: 0,
-    retentionCount: 0,
-    env: {},
-    tasks: [],
-    ...overrides,
-  }
+  return makePipeline({ name: 'release', ...overrides })
 }
 
 function finished(minutesAgo: number, overrides: Partial<JobState> = {}): JobState {

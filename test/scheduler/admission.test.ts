@@ -1,25 +1,9 @@
 import { describe, expect, test } from 'bun:test'
-import type { PipelineDefinition } from '../../src/definition/types.ts'
 import { decideAdmission, isSchedulable } from '../../src/scheduler/admission.ts'
 import type { JobState } from '../../src/store/job-types.ts'
+import { makePipeline } from '../helpers/definitions.ts'
 
-function pipeline(overrides: Partial<PipelineDefinition> = {}): PipelineDefinition {
-  return {
-    name: 'p',
-    file: 'pipelines.yml',
-    concurrency: 1,
-    queueLimit: null,
-    queueStrategy: 'append',
-    queuePartitionLimit: null,
-    startDelayMs: 0,
-    continueRunningTasksAfterFailure: false,
-    retentionPeriodMs: 0,
-    retentionCount: 0,
-    env: {},
-    tasks: [],
-    ...overrides,
-  }
-}
+const pipeline = makePipeline
 
 function queued(id: string, partition = ''): JobState {
   return {

@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import type { PipelineDefinition } from '../../src/definition/types.ts'
 import { Logger, type LogRecord } from '../../src/log/index.ts'
 import { type JobState, Scheduler } from '../../src/scheduler/index.ts'
+import { makePipeline } from '../helpers/definitions.ts'
 import { waitFor } from '../helpers/wait.ts'
 
 const dirs: string[] = []
@@ -167,23 +168,7 @@ function makeScheduler(
   return { scheduler, records }
 }
 
-function pipeline(overrides: Partial<PipelineDefinition> = {}): PipelineDefinition {
-  return {
-    name: 'p',
-    file: 'pipelines.yml',
-    concurrency: 1,
-    queueLimit: null,
-    queueStrategy: 'append',
-    queuePartitionLimit: null,
-    startDelayMs: 0,
-    continueRunningTasksAfterFailure: false,
-    retentionPeriodMs: 0,
-    retentionCount: 0,
-    env: {},
-    tasks: [],
-    ...overrides,
-  }
-}
+const pipeline = makePipeline
 
 function queuedJob(
   id: string,
