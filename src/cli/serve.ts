@@ -35,26 +35,37 @@ export interface ServeContext {
 export async function serve(context: ServeContext): Promise<number> {
   const { logger } = context
   let store: Store | undefined
+  let server: RunningServer
   try {
-    const server = await startServer(context, (opened) => {
-      store = opened
-    })
-    return await server.stopped
+    const inputs = await readInputs(context)
+    store = openState(context)
+    server = await startServing({ context, inputs, state: store })
   } catch (error) {
     store?.close()
     logger.fatal('startup failed', { error: errorMessage(error) })
     return 1
   }
+
+  try {
+    return await server.stopped
+  } catch (error) {
+    logger.error('shutdown failed', { component: 'cli', error: errorMessage(error) })
+    return 1
+  }
+}
+
+interface Inputs {
+  defaultShell: string | undefined
+  secret: string
+  definitions: DefinitionSet
 }
 
 interface RunningServer {
   stopped: Promise<number>
 }
 
-async function startServer(
-  { config, logger }: ServeContext,
-  onStoreOpened: (store: Store) => void,
-): Promise<RunningServer> {
+/** Steps 2–5: env files, default shell, secret and definitions; nothing is opened yet. */
+async function readInputs({ config, logger }: ServeContext): Promise<Inputs> {
   const cliLogger = logger.child({ component: 'cli' })
   loadEnvFiles(config.envFiles, logger.child({ component: 'config' }))
 
@@ -67,25 +78,44 @@ async function startServer(
 
   const secret = await resolveSecret(config, logger.child({ component: 'config' }))
   const definitions = await loadAndReport(config, logger.child({ component: 'definition' }))
+  return { defaultShell, secret, definitions }
+}
 
+/** Step 6: the data dir and database, the one-time import, and leftovers of a killed prunner. */
+function openState({ config, logger }: ServeContext): Store {
   prepareDataDir(config.dataDir)
   const storeLogger = logger.child({ component: 'store' })
   const store = openStore({ dataDir: config.dataDir, logger: storeLogger })
-  onStoreOpened(store)
-  importDataJson({ store, dataDir: config.dataDir, logger: storeLogger })
-  // Before anything of this run is spawned, so only groups of the dead prunner can match.
-  killLeftoverTaskGroups({ store, logger: cliLogger })
+  try {
+    importDataJson({ store, dataDir: config.dataDir, logger: storeLogger })
+    // Before anything of this run is spawned, so only groups of the dead prunner can match.
+    killLeftoverTaskGroups({ store, logger: logger.child({ component: 'cli' }) })
+  } catch (error) {
+    store.close()
+    throw error
+  }
+  return store
+}
 
-  let current = definitions.pipelines
+/** Steps 6–9: restart recovery, signals, reaper, listening, wait lists and retention. */
+async function startServing(options: {
+  context: ServeContext
+  inputs: Inputs
+  state: Store
+}): Promise<RunningServer> {
+  const { config, logger } = options.context
+  const { inputs, state: store } = options
+  const cliLogger = logger.child({ component: 'cli' })
+  let current = inputs.definitions.pipelines
+  let retention: Retention | undefined
   const events = new EventHub({ logger })
   const tracker = createTaskProcessTracker({ store, logger: cliLogger })
-  let retention: Retention | undefined
   const scheduler = new Scheduler({
     store,
     logger,
     dataDir: config.dataDir,
     cwd: process.cwd(),
-    defaultShell,
+    defaultShell: inputs.defaultShell,
     definitions: current,
     hooks: {
       onTaskSpawned: tracker.onTaskSpawned,
@@ -99,20 +129,10 @@ async function startServer(
   events.seed(storedJobs)
   scheduler.restore(storedJobs)
 
-  const app = createApp({
-    scheduler,
-    secret,
-    logger: logger.child({ component: 'api' }),
-    enableProfiling: config.enableProfiling,
-    startedAtMs: Date.now(),
-    events,
-    metricsPublic: config.metricsPublic,
-    version: currentVersion(),
-  })
   const reloader = createReloader({
     path: config.path,
     pattern: config.pattern,
-    initial: definitions,
+    initial: inputs.definitions,
     logger: logger.child({ component: 'definition' }),
     install: (set) => {
       current = set.pipelines
@@ -121,14 +141,23 @@ async function startServer(
     },
     pollIntervalMs: config.watch ? config.pollIntervalMs : undefined,
   })
-  const shutdown = installSignalHandlers(cliLogger, () => reloader.request())
+  const signals = installSignalHandlers(cliLogger, () => reloader.request())
   // SPEC §2.7 step 7: the reaper only as PID 1, where every orphan of the container lands.
   const reaper =
     process.pid === 1
       ? await startZombieReaper({ logger: cliLogger, isTaskShell: tracker.isTaskShell })
       : undefined
   const http = await listen({
-    app,
+    app: createApp({
+      scheduler,
+      secret: inputs.secret,
+      logger: logger.child({ component: 'api' }),
+      enableProfiling: config.enableProfiling,
+      startedAtMs: Date.now(),
+      events,
+      metricsPublic: config.metricsPublic,
+      version: currentVersion(),
+    }),
     address: config.address,
     logger: logger.child({ component: 'api' }),
   })
@@ -141,20 +170,20 @@ async function startServer(
   })
   retention.runNow()
 
-  const stopped = shutdown.requested.then(async (mode) => {
+  const stopped = signals.requested.then(async (mode) => {
     reloader.stop()
-    const forced = shutdown.forced.then(() => scheduler.shutdown('forced'))
+    const forced = signals.forced.then(() => scheduler.shutdown('forced'))
     await Promise.race([scheduler.shutdown(mode), forced])
     retention?.stop()
     // A forced signal that arrives while in-flight requests are awaited cuts them off.
     await Promise.race([
-      http.stop(shutdown.mode() === 'forced'),
-      shutdown.forced.then(() => http.stop(true)),
+      http.stop(signals.mode() === 'forced'),
+      signals.forced.then(() => http.stop(true)),
     ])
     reaper?.stop()
     scheduler.flush()
     closeStore(store, cliLogger)
-    cliLogger.info('shutdown complete', { mode: shutdown.mode() })
+    cliLogger.info('shutdown complete', { mode: signals.mode() })
     return 0
   })
   return { stopped }
