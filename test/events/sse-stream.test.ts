@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'bun:test'
 import { createEventStream, EventHub } from '../../src/events/index.ts'
 import type { JobState } from '../../src/scheduler/index.ts'
+import { readTextUntil } from '../helpers/streams.ts'
 import { waitFor } from '../helpers/wait.ts'
 
 function job(id: string): JobState {
@@ -23,29 +24,12 @@ function job(id: string): JobState {
 const JOB_A = 'aaaaaaaa-0000-4000-8000-000000000000'
 const JOB_B = 'bbbbbbbb-0000-4000-8000-000000000000'
 
-/** Reads the stream until `until` matches the text so far. */
-async function readUntil(
-  reader: { read(): Promise<{ done: boolean; value?: Uint8Array }> },
-  until: (text: string) => boolean,
-) {
-  const decoder = new TextDecoder()
-  let text = ''
-  while (!until(text)) {
-    const { done, value } = await reader.read()
-    if (done) {
-      break
-    }
-    text += decoder.decode(value, { stream: true })
-  }
-  return text
-}
-
 describe('createEventStream', () => {
   test('sends live events as SSE frames with event, id and one-line JSON data', async () => {
     const hub = new EventHub({ bootId: 'b' })
     const reader = createEventStream({ hub, lastEventId: '' }).getReader()
     hub.jobChanged(job(JOB_A))
-    const text = await readUntil(reader, (t) => t.includes('job.started'))
+    const text = await readTextUntil(reader, (t) => t.includes('job.started'))
     expect(text).toStartWith('retry: 3000\n')
     expect(text).toContain(`event: job.created\nid: b-1\ndata: {"jobId":"${JOB_A}"`)
     await reader.cancel()
@@ -55,7 +39,7 @@ describe('createEventStream', () => {
     const hub = new EventHub({ bootId: 'b' })
     hub.jobChanged(job(JOB_A))
     const reader = createEventStream({ hub, lastEventId: 'b-1' }).getReader()
-    const text = await readUntil(reader, (t) => t.includes('id: b-2'))
+    const text = await readTextUntil(reader, (t) => t.includes('id: b-2'))
     expect(text).not.toContain('id: b-1\n')
     expect(text).toContain('event: job.started\nid: b-2')
     await reader.cancel()
@@ -65,7 +49,7 @@ describe('createEventStream', () => {
     const hub = new EventHub({ bootId: 'b' })
     hub.jobChanged(job(JOB_A))
     const reader = createEventStream({ hub, lastEventId: 'old-7' }).getReader()
-    const text = await readUntil(reader, (t) => t.includes('event: reset'))
+    const text = await readTextUntil(reader, (t) => t.includes('event: reset'))
     expect(text).toContain('event: reset\nid: b-2\ndata: {}')
     await reader.cancel()
   })
@@ -75,7 +59,7 @@ describe('createEventStream', () => {
     const reader = createEventStream({ hub, lastEventId: '', jobId: JOB_B }).getReader()
     hub.jobChanged(job(JOB_A))
     hub.jobChanged(job(JOB_B))
-    const text = await readUntil(reader, (t) => t.includes('job.started'))
+    const text = await readTextUntil(reader, (t) => t.includes('job.started'))
     expect(text).not.toContain(JOB_A)
     expect(text).toContain(JOB_B)
     await reader.cancel()
@@ -84,7 +68,7 @@ describe('createEventStream', () => {
   test('sends heartbeats while nothing happens', async () => {
     const hub = new EventHub()
     const reader = createEventStream({ hub, lastEventId: '', heartbeatMs: 30 }).getReader()
-    const text = await readUntil(reader, (t) => t.includes(': heartbeat\n\n'))
+    const text = await readTextUntil(reader, (t) => t.includes(': heartbeat\n\n'))
     expect(text).toContain(': heartbeat\n\n')
     await reader.cancel()
   })
@@ -102,7 +86,7 @@ describe('createEventStream', () => {
     await first.cancel()
     expect(hub.subscriberCount).toBe(1)
     isClosing = true
-    await readUntil(second, () => false)
+    await readTextUntil(second, () => false)
     await waitFor(() => hub.subscriberCount === 0, { what: 'the closed stream to unsubscribe' })
   })
 

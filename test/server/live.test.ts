@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { EventHub } from '../../src/events/index.ts'
 import { Logger } from '../../src/log/index.ts'
 import { createApp, type HttpServer, listen } from '../../src/server/index.ts'
+import { readTextUntil } from '../helpers/streams.ts'
 import { waitFor } from '../helpers/wait.ts'
 import { FakeScheduler, makeJob, makeTask, SECRET, validToken } from './helpers.ts'
 
@@ -47,22 +48,6 @@ async function start() {
   return { scheduler, events, get, url }
 }
 
-async function readText(
-  reader: { read(): Promise<{ done: boolean; value?: Uint8Array }> },
-  until: (text: string) => boolean,
-) {
-  const decoder = new TextDecoder()
-  let text = ''
-  while (!until(text)) {
-    const { done, value } = await reader.read()
-    if (done) {
-      break
-    }
-    text += decoder.decode(value, { stream: true })
-  }
-  return text
-}
-
 describe('GET /events over a socket', () => {
   test('needs a token like the API', async () => {
     const { url } = await start()
@@ -78,7 +63,7 @@ describe('GET /events over a socket', () => {
     const reader = (response.body as ReadableStream<Uint8Array>).getReader()
     await waitFor(() => events.subscriberCount === 1, { what: 'the subscription' })
     events.jobChanged(makeJob({ start: 1 }))
-    const text = await readText(
+    const text = await readTextUntil(
       reader,
       (t) => t.includes('event: job.started') && t.includes(': heartbeat'),
     )
@@ -87,7 +72,7 @@ describe('GET /events over a socket', () => {
 
     const resumed = await get('/events', { headers: { 'Last-Event-ID': 'live-1' } })
     const resumedReader = (resumed.body as ReadableStream<Uint8Array>).getReader()
-    const replay = await readText(resumedReader, (t) => t.includes('id: live-2'))
+    const replay = await readTextUntil(resumedReader, (t) => t.includes('id: live-2'))
     expect(replay).not.toContain('id: live-1\n')
     await resumedReader.cancel()
   })
@@ -125,14 +110,14 @@ describe('GET /job/logs/stream', () => {
     expect(response.status).toBe(200)
     expect(response.headers.get('content-type')).toBe('text/plain; charset=utf-8')
     const reader = (response.body as ReadableStream<Uint8Array>).getReader()
-    expect(await readText(reader, (t) => t.includes('\n'))).toBe('line\n')
+    expect(await readTextUntil(reader, (t) => t.includes('\n'))).toBe('line\n')
 
     await appendFile(stdout, 'second ✓ line\n')
-    expect(await readText(reader, (t) => t.includes('second'))).toBe('second ✓ line\n')
+    expect(await readTextUntil(reader, (t) => t.includes('second'))).toBe('second ✓ line\n')
 
     await appendFile(stdout, 'last words\n')
     job.tasks[0] = makeTask({ name: 'build', status: 'done', start: 1, end: 2 })
-    expect(await readText(reader, () => false)).toBe('last words\n')
+    expect(await readTextUntil(reader, () => false)).toBe('last words\n')
   })
 
   test('waits for a log that does not exist yet', async () => {
