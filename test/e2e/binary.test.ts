@@ -70,6 +70,10 @@ describe.skipIf(target === undefined)('the compiled binary', () => {
     expect(readFileSync(join(dir, 'examples-out/VERSION'), 'utf8')).toBe('1.2.3\n')
     const health = (await (await server.get('/health')).json()) as { version: string }
     expect(health.version).toBe(VERSION)
+    // The web UI comes out of the binary itself: the run directory holds no UI file.
+    const page = await server.get('/ui/')
+    expect(page.status).toBe(200)
+    expect(await page.text()).toContain('<html')
     expect(await server.stop()).toBe(0)
   }, 60_000)
 
