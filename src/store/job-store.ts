@@ -2,7 +2,16 @@ import type { Database, Statement } from 'bun:sqlite'
 import type { Logger } from '../log/index.ts'
 import { errorMessage, PrunnerError } from '../shared/errors.ts'
 import type { JobState, TaskState } from './job-types.ts'
-import { fromJobRow, fromTaskRow, type JobRow, type TaskRow, toJobRow, toTaskRow } from './rows.ts'
+import {
+  fromJobRow,
+  fromTaskRow,
+  type JobRow,
+  type JobStateRow,
+  type TaskRow,
+  toJobRow,
+  toJobStateRow,
+  toTaskRow,
+} from './rows.ts'
 import { TaskProcesses } from './task-processes.ts'
 import type { Store, TaskProcessRecord } from './types.ts'
 
@@ -42,6 +51,7 @@ export class SqliteStore implements Store {
   readonly #logger: Logger
   readonly #insertJob: Statement<unknown, [JobRow]>
   readonly #upsertJob: Statement<unknown, [JobRow]>
+  readonly #updateJobState: Statement<unknown, [JobStateRow]>
   readonly #upsertTask: Statement<unknown, [TaskRow]>
   readonly #deleteTasksFrom: Statement<unknown, [{ job_id: string; position: number }]>
   readonly #deleteJob: Statement<unknown, [{ id: string }]>
@@ -63,6 +73,10 @@ export class SqliteStore implements Store {
 
     this.#insertJob = db.prepare(insertSql('jobs', JOB_COLUMNS))
     this.#upsertJob = db.prepare(upsertSql('jobs', JOB_COLUMNS, ['id']))
+    this.#updateJobState = db.prepare(
+      'UPDATE jobs SET start_ms = $start_ms, end_ms = $end_ms, completed = $completed, ' +
+        'canceled = $canceled, last_error = $last_error WHERE id = $id',
+    )
     this.#upsertTask = db.prepare(upsertSql('tasks', TASK_COLUMNS, ['job_id', 'position']))
     this.#deleteTasksFrom = db.prepare(
       'DELETE FROM tasks WHERE job_id = $job_id AND position >= $position',
@@ -179,8 +193,12 @@ export class SqliteStore implements Store {
     }
   }
 
+  // Variables and the snapshot never change after acceptance, and may be large: a stored job
+  // only gets its changing columns written, so a commit does not re-serialise them.
   #writeJob(job: JobState): void {
-    this.#upsertJob.run(toJobRow(job))
+    if (this.#updateJobState.run(toJobStateRow(job)).changes === 0) {
+      this.#upsertJob.run(toJobRow(job))
+    }
     this.#writeTasks(job)
   }
 

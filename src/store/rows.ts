@@ -48,6 +48,27 @@ export function toJobRow(job: JobState): JobRow {
   }
 }
 
+/** The columns of a job that change after it is accepted; the rest is written once. */
+export type JobStateRow = {
+  id: string
+  start_ms: number | null
+  end_ms: number | null
+  completed: number
+  canceled: number
+  last_error: string | null
+}
+
+export function toJobStateRow(job: JobState): JobStateRow {
+  return {
+    id: job.id,
+    start_ms: job.start,
+    end_ms: job.end,
+    completed: job.completed ? 1 : 0,
+    canceled: job.canceled ? 1 : 0,
+    last_error: job.lastError ?? null,
+  }
+}
+
 export function toTaskRow(jobId: string, task: TaskState, position: number): TaskRow {
   return {
     job_id: jobId,

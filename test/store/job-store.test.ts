@@ -86,6 +86,17 @@ describe('ordering', () => {
 })
 
 describe('saveJob', () => {
+  test('writes variables and the snapshot only once, when the job is first stored', () => {
+    const job = makeJob({ variables: { tag: 'v1' } })
+    store.insertJob(job, [])
+
+    store.saveJob({ ...job, start: 5_000, variables: { tag: 'changed' } })
+
+    const [loaded] = store.loadJobs()
+    expect(loaded?.start).toBe(5_000)
+    expect(loaded?.variables).toEqual({ tag: 'v1' })
+  })
+
   test('updates the job and its tasks in place', () => {
     const second = makeTask({ name: 'b', dependsOn: ['a'] })
     const job = makeJob({ tasks: [makeTask({ name: 'a' }), second] })
@@ -153,8 +164,9 @@ describe('insertJob', () => {
     store.insertJob(first, [])
     store.insertJob(second, [])
 
-    // Reusing seq 1 breaks its uniqueness, so the write fails after the new job's rows.
-    const broken = { ...second, seq: 1, canceled: true }
+    // A replaced job the store does not know yet is inserted; reusing seq 1 breaks its
+    // uniqueness, so the write fails after the new job's rows.
+    const broken = { ...makeJob({ seq: 1 }), canceled: true }
     const code = errorCode(() => store.insertJob(makeJob({ seq: 3 }), [broken]))
 
     expect(code).toBe('STORE_FAILED')
