@@ -48,7 +48,7 @@ const STEPS = `  steps:
 // behind it cannot start while the cancels of a test are still arriving.
 const STUBBORN = `  stubborn:
     tasks:
-      gate:
+      hold:
         script:
           - "trap '' INT"
           - 'while [ -f pipelines.yml ]; do sleep 0.05; done'`

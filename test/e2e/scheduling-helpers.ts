@@ -83,11 +83,20 @@ export async function cancel(
   return await prunner.json('POST', `/job/cancel?id=${id}`)
 }
 
+/**
+ * Waits until job `id` has started; for a gate pipeline also until its task has recorded itself
+ * in the start order, which its shell does a moment after the job starts.
+ */
 export async function waitStarted(prunner: PrunnerProcess, id: string): Promise<JobJson> {
   return await waitFor(
     async () => {
       const job = await detail(prunner, id)
-      return job.start !== null ? job : undefined
+      if (job.start === null) {
+        return undefined
+      }
+
+      const isGate = job.tasks[0]?.name === 'gate'
+      return !isGate || startOrder(prunner, job.pipeline).includes(id) ? job : undefined
     },
     { what: `job ${id} to start` },
   )
