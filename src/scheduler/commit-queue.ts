@@ -11,13 +11,26 @@ const RETRY_MS = 1000
 export class CommitQueue {
   readonly #save: (jobs: JobState[]) => void
   readonly #onCommitted: (job: JobState) => void
+  readonly #onRecovered: () => void
+  #isFailing = false
   readonly #pending = new Set<JobState>()
   #isFlushQueued = false
   #retryTimer: ReturnType<typeof setTimeout> | undefined
 
-  constructor(options: { save: (jobs: JobState[]) => void; onCommitted: (job: JobState) => void }) {
+  constructor(options: {
+    save: (jobs: JobState[]) => void
+    onCommitted: (job: JobState) => void
+    /** Called after a commit succeeds that follows a failed one. */
+    onRecovered: () => void
+  }) {
     this.#save = options.save
     this.#onCommitted = options.onCommitted
+    this.#onRecovered = options.onRecovered
+  }
+
+  /** True from a failed commit until a later one succeeds. */
+  get isFailing(): boolean {
+    return this.#isFailing
   }
 
   mark(job: JobState): void {
@@ -49,6 +62,7 @@ export class CommitQueue {
       this.#pending.clear()
     } catch {
       // The store has logged `persisting state failed`.
+      this.#isFailing = true
       this.#retryTimer ??= setTimeout(() => {
         this.#retryTimer = undefined
         this.flush()
@@ -59,6 +73,10 @@ export class CommitQueue {
     this.stopRetrying()
     for (const job of jobs) {
       this.#onCommitted(job)
+    }
+    if (this.#isFailing) {
+      this.#isFailing = false
+      this.#onRecovered()
     }
   }
 

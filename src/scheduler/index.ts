@@ -6,4 +6,9 @@ export {
   type TaskStatus,
 } from '../store/index.ts'
 export type { PipelineInfo, ScheduleRequest, SchedulerApi } from './api.ts'
-export { Scheduler, type SchedulerOptions, type ShutdownMode } from './scheduler.ts'
+export {
+  Scheduler,
+  type SchedulerHooks,
+  type SchedulerOptions,
+  type ShutdownMode,
+} from './scheduler.ts'

@@ -17,8 +17,10 @@ export interface JobRunOptions {
   defaultShell: string | undefined
   /** The environment tasks inherit, read when each task starts. */
   baseEnv: () => Record<string, string>
-  /** Commits the job; must not throw (the caller logs storage failures). */
+  /** Marks the job as changed; must not throw (the caller logs storage failures). */
   persist: (job: JobState) => void
+  /** Commits every marked change now, before a side effect such as a spawn. */
+  commitNow: () => void
   onCompleted: (job: JobState) => void
   /** A task's shell was started (pid = pgid); for finding leftover groups after a crash. */
   onTaskSpawned?: (job: JobState, task: TaskState, pid: number) => void
@@ -73,6 +75,7 @@ export class JobRun {
       return
     }
 
+    const ready: TaskState[] = []
     for (const task of this.job.tasks) {
       if (task.status !== 'waiting') {
         continue
@@ -82,10 +85,26 @@ export class JobRun {
       if (readiness === 'blocked') {
         markSkipped(task)
       } else if (readiness === 'ready') {
-        this.#startTask(task)
+        task.status = 'running'
+        task.start = this.#options.now()
+        ready.push(task)
       }
     }
     this.#options.persist(this.job)
+    // The start is stored before any shell runs, so a prunner killed right after the spawn
+    // finds the job started (and marks it interrupted) instead of running it a second time.
+    if (ready.length > 0) {
+      this.#options.commitNow()
+    }
+    for (const task of ready) {
+      // An observer of that commit may have canceled the job: what has not started stays so.
+      if (this.#isStopping) {
+        Object.assign(task, { status: 'canceled', start: null })
+        continue
+      }
+
+      this.#startTask(task)
+    }
     this.#finishIfIdle()
   }
 
@@ -118,13 +137,9 @@ export class JobRun {
 
   #startTask(task: TaskState): void {
     const definition = this.#definitions.get(task.name)
-    if (definition === undefined) {
-      return
+    if (definition !== undefined) {
+      this.#launch(task, definition, {})
     }
-
-    task.status = 'running'
-    task.start = this.#options.now()
-    this.#launch(task, definition, {})
   }
 
   /** Renders the lines, then starts the shell; a render failure ends the task without a process. */
@@ -278,6 +293,7 @@ export class JobRun {
     }
     this.job.tasks.push(task)
     this.#options.persist(this.job)
+    this.#options.commitNow()
     this.#options.logger.info('running on_error handler', {
       jobId: this.job.id,
       failedTask: failed.name,

@@ -74,6 +74,7 @@ export class Scheduler implements SchedulerApi {
     this.#commits = new CommitQueue({
       save: (jobs) => options.store.saveJobs(jobs),
       onCommitted: (job) => options.hooks?.onJobChanged?.(job),
+      onRecovered: () => this.processAllWaitLists(),
     })
   }
 
@@ -331,7 +332,9 @@ export class Scheduler implements SchedulerApi {
    */
   #processWaitList(pipeline: string): void {
     const definition = this.#definitions.get(pipeline)
-    if (this.#shutdownMode !== undefined || definition === undefined) {
+    // While commits fail a start could not be stored, and a crash would run the job again:
+    // queued jobs wait until the store works (the commit queue then asks for processing).
+    if (this.#shutdownMode !== undefined || definition === undefined || this.#commits.isFailing) {
       return
     }
 
@@ -362,6 +365,7 @@ export class Scheduler implements SchedulerApi {
       defaultShell: this.#options.defaultShell,
       baseEnv: this.#options.baseEnv ?? inheritedEnv,
       persist: (state) => this.#commits.mark(state),
+      commitNow: () => this.#commits.flush(),
       onCompleted: (state) => this.#onJobCompleted(state),
       onTaskSpawned: this.#options.hooks?.onTaskSpawned,
       onTaskExited: this.#options.hooks?.onTaskExited,

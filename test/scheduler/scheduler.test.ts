@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { PipelineDefinition } from '../../src/definition/types.ts'
 import { Logger, type LogRecord } from '../../src/log/index.ts'
-import { type JobState, Scheduler } from '../../src/scheduler/index.ts'
+import { type JobState, Scheduler, type SchedulerHooks } from '../../src/scheduler/index.ts'
 import { makePipeline } from '../helpers/definitions.ts'
 import { waitFor } from '../helpers/wait.ts'
 
@@ -81,6 +81,38 @@ describe('scheduler persistence', () => {
   })
 })
 
+const ONE_TASK = [{ name: 't', script: ['true'], dependsOn: [], allowFailure: false, env: {} }]
+
+describe('scheduler commits before side effects', () => {
+  test('stores the start of a job and of its task before the task shell is spawned', async () => {
+    const store = new MapStore()
+    let storedAtSpawn: JobState | undefined
+    const { scheduler } = makeScheduler(pipeline({ tasks: ONE_TASK }), Date.now, store, {
+      onTaskSpawned: (job) => {
+        storedAtSpawn = structuredClone(store.jobs.get(job.id))
+      },
+    })
+    const { jobId } = await scheduler.schedule({ pipeline: 'p', partition: '', user: '' })
+    await waitFor(() => scheduler.getJob(jobId)?.completed, { what: 'the job to complete' })
+
+    expect(storedAtSpawn?.start).not.toBeNull()
+    expect(storedAtSpawn?.tasks[0]?.status).toBe('running')
+  })
+
+  test('starts no queued job while commits fail, and starts it once the store works again', async () => {
+    const store = new MapStore()
+    const { scheduler } = makeScheduler(pipeline({ tasks: ONE_TASK }), Date.now, store)
+    store.isFailing = true
+    const first = await scheduler.schedule({ pipeline: 'p', partition: '', user: '' })
+    const second = await scheduler.schedule({ pipeline: 'p', partition: '', user: '' })
+    await waitFor(() => scheduler.getJob(first.jobId)?.completed, { what: 'the first job' })
+
+    expect(scheduler.getJob(second.jobId)?.start).toBeNull()
+    store.isFailing = false
+    await waitFor(() => store.jobs.get(second.jobId)?.completed, { what: 'the second job' })
+  })
+})
+
 describe('scheduler after a failed commit', () => {
   test('keeps a job whose last change is not stored yet from being removed, and retries', async () => {
     const store = new MapStore()
@@ -147,6 +179,7 @@ function makeScheduler(
   definition: PipelineDefinition,
   now: () => number = Date.now,
   store: MapStore | undefined = undefined,
+  hooks: SchedulerHooks | undefined = undefined,
 ): { scheduler: Scheduler; records: LogRecord[] } {
   const dir = mkdtempSync(join(tmpdir(), 'prunner-scheduler-'))
   dirs.push(dir)
@@ -164,6 +197,7 @@ function makeScheduler(
     defaultShell: '/bin/sh',
     definitions: new Map([[definition.name, definition]]),
     now,
+    hooks,
   })
   return { scheduler, records }
 }
