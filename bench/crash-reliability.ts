@@ -7,7 +7,11 @@
  *
  *   node_modules/.bin/bun bench/crash-reliability.ts [--jobs 500] [--kills 20] [--seed N]
  *
- * Prints finished jobs lost, corrupt databases and orphan processes; exits 1 unless all are 0.
+ * Every job's first task appends the job id to `runs.log`, so a job that a restart wrongly ran
+ * a second time shows up twice.
+ *
+ * Prints finished jobs lost, corrupt databases, orphan processes and jobs run twice; exits 1
+ * unless all are 0.
  */
 import { Database } from 'bun:sqlite'
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -30,6 +34,7 @@ pipelines:
     tasks:
       first:
         script:
+          - echo {{ .__jobID }} >> runs.log
           - sleep 0.5 &
           - sleep 0.0$(( RANDOM % 9 + 1 ))
       second:
@@ -70,6 +75,7 @@ async function main(): Promise<number> {
   const seen = new Map<string, string>()
   let lost = 0
   let corrupt = 0
+  let twice = 0
   let orphans = 0
   let scheduled = 0
   let run = 0
@@ -98,6 +104,7 @@ async function main(): Promise<number> {
     await prunner.proc.exited
     corrupt += checkIntegrity(dir) ? 0 : 1
     orphans += countOrphans(run + 1)
+    twice = countJobsRunTwice(dir)
   } finally {
     prunner?.proc.kill('SIGKILL')
     rmSync(dir, { recursive: true, force: true })
@@ -108,7 +115,8 @@ async function main(): Promise<number> {
   console.log(`finished jobs lost:   ${lost} (must be 0)`)
   console.log(`corrupt databases:    ${corrupt} (must be 0)`)
   console.log(`orphan processes:     ${orphans} (must be 0)`)
-  return lost === 0 && corrupt === 0 && orphans === 0 ? 0 : 1
+  console.log(`jobs run twice:       ${twice} (must be 0)`)
+  return lost === 0 && corrupt === 0 && orphans === 0 && twice === 0 ? 0 : 1
 }
 
 async function start(dir: string, run: number): Promise<Prunner> {
@@ -220,6 +228,17 @@ function checkIntegrity(dir: string): boolean {
   } finally {
     db.close()
   }
+}
+
+function countJobsRunTwice(dir: string): number {
+  let lines: string[]
+  try {
+    lines = readFileSync(join(dir, 'runs.log'), 'utf8').split('\n').filter(Boolean)
+  } catch {
+    return 0
+  }
+
+  return lines.length - new Set(lines).size
 }
 
 // A process whose environment carries an earlier run's marker is a task process (or a child of
