@@ -153,22 +153,7 @@ export class Scheduler implements SchedulerApi {
   }
 
   async schedule(request: ScheduleRequest): Promise<{ jobId: string }> {
-    if (this.#shutdownMode !== undefined) {
-      throw new PrunnerError('SHUTTING_DOWN', 'Server is shutting down')
-    }
-
-    const definition = this.#definitions.get(request.pipeline)
-    if (definition === undefined) {
-      throw new PrunnerError('PIPELINE_NOT_FOUND', `pipeline "${request.pipeline}" is not defined`)
-    }
-
-    if (request.variables !== undefined && Object.hasOwn(request.variables, '__jobID')) {
-      throw new PrunnerError(
-        'SCHEDULE_REJECTED',
-        'variable name __jobID is reserved for internal use',
-      )
-    }
-
+    const definition = this.#acceptableDefinition(request)
     const decision = decideAdmission({
       definition,
       runningCount: this.#runningCount(definition.name),
@@ -187,6 +172,48 @@ export class Scheduler implements SchedulerApi {
       now: this.#now(),
     })
     const replaced = decision.kind === 'queue' ? decision.replace : undefined
+    this.#commitAdmission(job, replaced)
+    this.#logger.info('job scheduled', {
+      jobId: job.id,
+      pipeline: job.pipeline,
+      user: job.user,
+      queued: decision.kind === 'queue',
+    })
+    this.#options.hooks?.onJobChanged?.(job)
+    if (decision.kind === 'start') {
+      this.#startJob(job)
+    } else {
+      this.#waitLists.add(job)
+    }
+    return { jobId: job.id }
+  }
+
+  /** The pipeline a request names, or the error it is refused with (SPEC §5.3 steps 1–3). */
+  #acceptableDefinition(request: ScheduleRequest): PipelineDefinition {
+    if (this.#shutdownMode !== undefined) {
+      throw new PrunnerError('SHUTTING_DOWN', 'Server is shutting down')
+    }
+
+    const definition = this.#definitions.get(request.pipeline)
+    if (definition === undefined) {
+      throw new PrunnerError('PIPELINE_NOT_FOUND', `pipeline "${request.pipeline}" is not defined`)
+    }
+
+    if (request.variables !== undefined && Object.hasOwn(request.variables, '__jobID')) {
+      throw new PrunnerError(
+        'SCHEDULE_REJECTED',
+        'variable name __jobID is reserved for internal use',
+      )
+    }
+
+    return definition
+  }
+
+  /**
+   * Stores the new job and the job it replaces in one transaction (SPEC §5.3 step 6); only once
+   * that succeeded does either change in memory.
+   */
+  #commitAdmission(job: JobState, replaced: JobState | undefined): void {
     const replacedCopy = replaced && cancelQueuedCopy(replaced, `replaced by job ${job.id}`)
     this.#commits.flush()
     try {
@@ -195,7 +222,6 @@ export class Scheduler implements SchedulerApi {
       throw new PrunnerError('STORE_FAILED', 'Error storing job', { cause: error })
     }
 
-    // Committed: only now does the admission take effect.
     this.#lastSeq = job.seq
     this.#jobs.set(job.id, job)
     this.#newestFirst = undefined
@@ -206,23 +232,8 @@ export class Scheduler implements SchedulerApi {
         pipeline: replaced.pipeline,
         replacedBy: job.id,
       })
-    }
-    this.#logger.info('job scheduled', {
-      jobId: job.id,
-      pipeline: job.pipeline,
-      user: job.user,
-      queued: decision.kind === 'queue',
-    })
-    if (replaced) {
       this.#options.hooks?.onJobChanged?.(replaced)
     }
-    this.#options.hooks?.onJobChanged?.(job)
-    if (decision.kind === 'start') {
-      this.#startJob(job)
-    } else {
-      this.#waitLists.add(job)
-    }
-    return { jobId: job.id }
   }
 
   async cancel(id: string): Promise<void> {
