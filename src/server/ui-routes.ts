@@ -47,7 +47,8 @@ export async function createSession(request: Request, verifier: JwtVerifier): Pr
   }
 
   const response = jsonResponse({ user: auth.user })
-  response.headers.set('Set-Cookie', sessionCookie(token, expiresInSeconds(token)))
+  const cookie = sessionCookie(token, expiresInSeconds(token), isHttps(request))
+  response.headers.set('Set-Cookie', cookie)
   return response
 }
 
@@ -89,9 +90,18 @@ function readToken(body: string): string | undefined {
   return trimmed === '' ? undefined : trimmed
 }
 
-function sessionCookie(token: string, maxAgeSeconds: number | undefined): string {
+function sessionCookie(token: string, maxAgeSeconds: number | undefined, isSecure = false): string {
   const maxAge = maxAgeSeconds === undefined ? '' : `; Max-Age=${maxAgeSeconds}`
-  return `jwt=${token}; Path=/; HttpOnly; SameSite=Strict${maxAge}`
+  const secure = isSecure ? '; Secure' : ''
+  return `jwt=${token}; Path=/; HttpOnly; SameSite=Strict${secure}${maxAge}`
+}
+
+// prunner itself speaks plain HTTP; behind a TLS proxy the browser's origin tells, so the
+// cookie is then never sent over plain HTTP.
+function isHttps(request: Request): boolean {
+  const origin = request.headers.get('origin') ?? ''
+  const forwarded = request.headers.get('x-forwarded-proto') ?? ''
+  return origin.startsWith('https://') || forwarded.split(',')[0]?.trim() === 'https'
 }
 
 // The token is verified already; only its `exp` is read here to let the cookie expire with it.

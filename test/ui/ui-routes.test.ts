@@ -98,6 +98,14 @@ describe('POST /ui/session', () => {
     expect(cookie).toStartWith(`jwt=${token}; Path=/; HttpOnly; SameSite=Strict; Max-Age=`)
   })
 
+  test('marks the cookie Secure when the browser reached prunner over HTTPS', async () => {
+    const token = validToken('jane')
+    const proxied = await post({ token }, { 'X-Forwarded-Proto': 'https' })
+    expect(proxied.headers.get('set-cookie')).toContain('; Secure')
+    const plain = await post({ token })
+    expect(plain.headers.get('set-cookie')).not.toContain('Secure')
+  })
+
   test('lets the cookie authenticate the API', async () => {
     const { app } = setup()
     const token = signToken({ iat: nowSeconds() })
