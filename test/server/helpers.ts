@@ -172,3 +172,19 @@ export function req(
     }),
   )
 }
+
+/** Every key of a job on the wire, in the order of SPEC §8.4. */
+export const JOB_WIRE_KEYS = [
+  'id',
+  'pipeline',
+  'tasks',
+  'completed',
+  'canceled',
+  'errored',
+  'created',
+  'start',
+  'end',
+  'lastError',
+  'variables',
+  'user',
+]

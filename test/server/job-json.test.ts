@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'bun:test'
 import { toJobJson } from '../../src/server/index.ts'
 import { stringifyJson } from '../../src/server/json.ts'
-import { makeJob, makeTask } from './helpers.ts'
+import { JOB_WIRE_KEYS, makeJob, makeTask } from './helpers.ts'
 
 describe('toJobJson', () => {
   test('shows a queued job with null times, no lastError and no variables', () => {
@@ -22,20 +22,7 @@ describe('toJobJson', () => {
         tasks: [makeTask({ name: 't', dependsOn: ['s'], error: 'boom', errored: true })],
       }),
     )
-    expect(Object.keys(json)).toEqual([
-      'id',
-      'pipeline',
-      'tasks',
-      'completed',
-      'canceled',
-      'errored',
-      'created',
-      'start',
-      'end',
-      'lastError',
-      'variables',
-      'user',
-    ])
+    expect(Object.keys(json)).toEqual(JOB_WIRE_KEYS)
     expect(Object.keys(json.tasks[0] ?? {})).toEqual([
       'name',
       'dependsOn',

@@ -3,7 +3,7 @@ import { EventHub } from '../../src/events/index.ts'
 import { Logger } from '../../src/log/index.ts'
 import { createApp } from '../../src/server/index.ts'
 import { buildRouteTable } from '../../src/server/route-table.ts'
-import { FakeScheduler, req, SECRET } from './helpers.ts'
+import { FakeScheduler, JOB_WIRE_KEYS, req, SECRET } from './helpers.ts'
 
 type Json = Record<string, unknown>
 
@@ -111,20 +111,7 @@ describe('GET /openapi.json', () => {
   test('describes the job schema with the wire fields of SPEC 8.4 and query parameters', async () => {
     const document = await fetchDocument()
     const job = ((document.components as Json).schemas as Record<string, Json>).Job as Json
-    expect(Object.keys(job.properties as Json)).toEqual([
-      'id',
-      'pipeline',
-      'tasks',
-      'completed',
-      'canceled',
-      'errored',
-      'created',
-      'start',
-      'end',
-      'lastError',
-      'variables',
-      'user',
-    ])
+    expect(Object.keys(job.properties as Json)).toEqual(JOB_WIRE_KEYS)
     expect(job.required).not.toContain('lastError')
     const detail = (document.paths as Record<string, Record<string, Json>>)['/job/detail']
       ?.get as Json
